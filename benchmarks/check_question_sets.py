@@ -42,7 +42,7 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-DEFAULT_CORPUS = Path("/work/shared/corpus")
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "texts"
 DEFAULT_DATA = Path(__file__).resolve().parent / "data"
 
 SPEECH_KINDS = ("paraphrase", "keyword", "traditional", "english")

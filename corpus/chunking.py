@@ -188,7 +188,9 @@ def _law_units(lines: list[_Line]) -> list[_Unit]:
 def _outline_units(lines: list[_Line]) -> list[_Unit]:
     """Paragraphs under numbered parts (一、二、…); before them 引言, after them 结束语."""
     units: list[_Unit] = []
-    section, label, heading = "引言", "引言", ""
+    has_parts = any(_PART_RE.match(line.text) for line in lines)
+    section = label = "引言" if has_parts else "正文"
+    heading = ""
     seen_part = False
     paragraph_no = 0
     continues = False

@@ -147,7 +147,7 @@ def _take_title(lines: list[str]) -> tuple[str, list[str]]:
 
 def _body_lines(lines: Iterable[str]) -> list[str]:
     """Headings lose their `#` markers; every other line is kept as written."""
-    return clean_lines(heading_text(line) if heading_level(line) else line for line in lines)
+    return clean_lines((heading_text(line) or "") if heading_level(line) else line for line in lines)
 
 
 # --- PDF page layout ------------------------------------------------------------------------

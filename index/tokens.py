@@ -70,6 +70,34 @@ def bigrams(text: str) -> list[str]:
 TOKENIZERS = {"words": tokenize, "bigrams": bigrams}
 
 
+@lru_cache(maxsize=1)
+def _idf_table() -> tuple[dict[str, float], float]:
+    """General-language IDF of Chinese words (jieba's table): how specific a term is."""
+    import jieba.analyse
+
+    table = jieba.analyse.TFIDF()
+    return table.idf_freq, float(table.median_idf)
+
+
+def content_terms(text: str) -> dict[str, float]:
+    """The question's topical words (jieba precise mode) with their IDF as weight."""
+    idf, default = _idf_table()
+    terms: dict[str, float] = {}
+    for token in jieba.cut(normalize(text)):
+        token = token.strip()
+        if token and _WORD_RE.search(token) and token not in STOP_WORDS:
+            terms[token] = idf.get(token, default)
+    return terms
+
+
+def cjk_share(text: str) -> float:
+    """Share of letters that are Chinese characters (English questions rely on dense evidence)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if "\u3400" <= ch <= "\u9fff") / len(letters)
+
+
 def warm_up() -> None:
     """Load jieba's dictionary now rather than on the first question."""
     jieba.initialize()

@@ -25,7 +25,7 @@ class VectorIndex:
         if factory.startswith("IVF"):
             faiss.extract_index_ivf(index).nprobe = 16
         elif factory.startswith("HNSW"):
-            faiss.downcast_index(index).hnsw.efSearch = 128
+            faiss.downcast_index(index).hnsw.efSearch = 128  # type: ignore[attr-defined]
 
     @classmethod
     def build(cls, vectors: np.ndarray, factory: str = DEFAULT_FACTORY) -> VectorIndex:

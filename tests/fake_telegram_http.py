@@ -9,6 +9,7 @@ A JSON body and query-string parameters are accepted too, as Telegram does.
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import email.policy
 import json
@@ -118,10 +119,8 @@ class Params:
         result = {}
         for key, value in self.raw.items():
             if key in JSON_FIELDS and isinstance(value, str):
-                try:
+                with contextlib.suppress(ValueError):
                     value = json.loads(value)
-                except ValueError:
-                    pass
             result[key] = value
         return result
 
@@ -200,10 +199,8 @@ class FakeHTTPServer(ThreadingHTTPServer):
 
 
 def _cut(conn: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         conn.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
 
 
 class _Handler(BaseHTTPRequestHandler):

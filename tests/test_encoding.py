@@ -106,7 +106,7 @@ def test_empty_bytes_decode_to_empty_text() -> None:
         b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 100,  # zip header
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
         b"\x01\x02\x03\x04 hello \x05\x06\x07" * 20,  # control characters, no NULs
-        "正文".encode("utf-8") + b"\x00\x00\x00\x01" + "正文".encode("utf-8"),  # NUL inside UTF-8
+        "正文".encode() + b"\x00\x00\x00\x01" + "正文".encode(),  # NUL inside UTF-8
     ],
     ids=["random", "all-bytes", "zip", "png", "controls", "nul-in-utf8"],
 )

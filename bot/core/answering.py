@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.core.answers import Answer, Citation
 from bot.core.questions import clean_question
-from bot.core.scope import ScopeModel
+from bot.core.scope import ScopeJudge
 from index.encoder import Encoder
 from index.hybrid import Hit, HybridIndex, passage_sentences
 from index.tokens import bigrams
@@ -21,13 +21,13 @@ class Assistant:
 
     index: HybridIndex
     encoder: Encoder
-    scope: ScopeModel
+    scope: ScopeJudge
 
     def ask(self, question: str, k: int = 5) -> Answer:
         text = clean_question(question)
         result = self.index.search(text, self.encoder, k=max(k, 1))
-        confidence = self.scope.probability(result.evidence) if result.hits else 0.0
-        if not result.hits or confidence < self.scope.threshold:
+        confidence = self.scope.probability(result)
+        if not result.hits or confidence < self.scope.model.threshold:
             return Answer(text, False, NOT_FOUND, [], result.truncated, confidence)
         citations = [_citation(hit, text) for hit in result.hits[:k]]
         answer = citations[0].highlight or citations[0].text

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from bot.core.answering import Assistant
-from bot.core.scope import ScopeModel
+from bot.core.scope import load_scope_judge
 from index.builder import ensure_bundled_index
 from index.encoder import load_encoder
 from index.store import load_index
@@ -22,4 +22,4 @@ def open_assistant(index_dir: Path | None = None, model: str | None = None) -> A
     index, manifest = load_index(folder, encoder.name)
     warm_up()
     log.info("index %s: %d passages, model %s", folder, index.size, manifest["model"])
-    return Assistant(index=index, encoder=encoder, scope=ScopeModel.load())
+    return Assistant(index=index, encoder=encoder, scope=load_scope_judge(encoder))

@@ -1,10 +1,14 @@
 """Does the material answer this question at all? A calibrated decision, not a cosine cut-off.
 
 e5 gives every pair of texts a cosine of 0.80–0.92, related or not, so a fixed threshold cannot
-tell "no answer" apart. Instead, a logistic model over how far the best passage stands above the
-collection (per retriever, in standard deviations) and how many of the question's words the
-material knows at all is fitted on labelled in-scope and out-of-scope questions
-(benchmarks/calibrate_scope.py writes scope_model.json).
+tell "no answer" apart. Instead a logistic model combines:
+- how far the best passage stands above the collection (per retriever, in standard deviations);
+- how much of the question's specific (high-IDF) vocabulary occurs in the material at all;
+- whether the question is closer to everyday "background" questions (weather, food, sport…,
+  background_questions.txt) than to the material.
+English questions have no Chinese words to match, so word evidence is weighted by the question's
+share of Chinese characters and dense evidence by the rest. benchmarks/calibrate_scope.py fits
+the weights on the dev split of benchmarks/data and writes scope_model.json.
 """
 
 from __future__ import annotations
@@ -14,43 +18,59 @@ import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from index.hybrid import Evidence
+import numpy as np
+
+from index.embedding_cache import EmbeddingCache
+from index.encoder import Encoder
+from index.hybrid import SearchResult
 
 MODEL_FILE = Path(__file__).with_name("scope_model.json")
+BACKGROUND_FILE = Path(__file__).with_name("background_questions.txt")
 FEATURES = (
-    "top_fused",
-    "top_dense_z",
-    "top_sentence_z",
-    "top_words_z",
-    "top_dense",
-    "known_terms",
-    "matched_terms",
+    "known_terms_zh",
+    "matched_terms_zh",
+    "dense_z_zh",
+    "words_z_zh",
+    "dense_z_other",
+    "top_dense_other",
+    "background_margin",
+    "cjk",
 )
 
 
-def features(evidence: Evidence) -> list[float]:
-    values = asdict(evidence)
-    return [float(values[name]) for name in FEATURES]
+def scope_features(result: SearchResult, background_similarity: float) -> dict[str, float]:
+    e = result.evidence
+    zh, other = e.cjk, 1.0 - e.cjk
+    return {
+        "known_terms_zh": e.known_terms * zh,
+        "matched_terms_zh": e.matched_terms * zh,
+        "dense_z_zh": e.top_dense_z * zh,
+        "words_z_zh": math.log1p(max(e.top_words_z, 0.0)) * zh,
+        "dense_z_other": e.top_dense_z * other,
+        "top_dense_other": e.top_dense * other,
+        "background_margin": background_similarity - e.top_dense,
+        "cjk": zh,
+    }
 
 
 @dataclass(frozen=True)
 class ScopeModel:
     weights: tuple[float, ...]
     bias: float
-    threshold: float = 0.5
-    mean: tuple[float, ...] = ()
-    scale: tuple[float, ...] = ()
+    threshold: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
     model: str = ""  # the embedding model the calibration was made with
+    # A question this much closer to an everyday background question than to any passage is
+    # out of scope whatever its words (set just above the largest margin of a dev in-scope one).
+    background_veto: float = 1.0
 
-    def probability(self, evidence: Evidence) -> float:
-        x = features(evidence)
-        if self.mean:
-            x = [(v - m) / s for v, m, s in zip(x, self.mean, self.scale)]
+    def probability(self, features: dict[str, float]) -> float:
+        if features["background_margin"] >= self.background_veto:
+            return 0.0
+        x = [(features[name] - m) / s for name, m, s in zip(FEATURES, self.mean, self.scale)]
         z = self.bias + sum(w * v for w, v in zip(self.weights, x))
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
-
-    def answers(self, evidence: Evidence) -> bool:
-        return self.probability(evidence) >= self.threshold
 
     def to_json(self) -> str:
         return json.dumps(asdict(self) | {"features": list(FEATURES)}, ensure_ascii=False, indent=2)
@@ -64,7 +84,47 @@ class ScopeModel:
             weights=tuple(data["weights"]),
             bias=float(data["bias"]),
             threshold=float(data["threshold"]),
-            mean=tuple(data.get("mean", ())),
-            scale=tuple(data.get("scale", ())),
+            mean=tuple(data["mean"]),
+            scale=tuple(data["scale"]),
             model=data.get("model", ""),
+            background_veto=float(data.get("background_veto", 1.0)),
         )
+
+
+class ScopeJudge:
+    """Scores a search result: the probability that the material answers the question."""
+
+    def __init__(self, model: ScopeModel, background: np.ndarray) -> None:
+        self.model = model
+        self.background = background
+
+    def background_similarity(self, query_vector: np.ndarray) -> float:
+        if len(self.background) == 0:
+            return 0.0
+        return float((self.background @ query_vector).max())
+
+    def features(self, result: SearchResult) -> dict[str, float]:
+        return scope_features(result, self.background_similarity(result.query_vector))
+
+    def probability(self, result: SearchResult) -> float:
+        if not result.hits:
+            return 0.0
+        return self.model.probability(self.features(result))
+
+    def answers(self, result: SearchResult) -> bool:
+        return self.probability(result) >= self.model.threshold
+
+
+def background_questions() -> list[str]:
+    lines = BACKGROUND_FILE.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip()]
+
+
+def load_scope_judge(encoder: Encoder, cache: EmbeddingCache | None = None) -> ScopeJudge:
+    """The calibrated model plus the background questions' vectors (embedded once, cached)."""
+    from index.builder import default_cache
+
+    cache = cache or default_cache()
+    texts = background_questions()
+    vectors = cache.embed(f"{encoder.name}#query", texts, encoder.encode_queries, encoder.dim)
+    return ScopeJudge(ScopeModel.load(), vectors)

@@ -1,0 +1,79 @@
+"""Fit the in-scope/out-of-scope model on the dev split and write bot/core/scope_model.json.
+
+Usage: .venv/bin/python benchmarks/calibrate_scope.py [--max-false-reject 0.05]
+The threshold is set so that at most that share of dev in-scope questions is rejected; the test
+split is reported, never fitted on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.question_sets import load_all, run  # noqa: E402
+from bot.core.loading import open_assistant  # noqa: E402
+from bot.core.scope import FEATURES, MODEL_FILE, ScopeModel  # noqa: E402
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> np.ndarray:
+    """Newton's method for L2-regularised logistic regression; returns [bias, weights...]."""
+    design = np.hstack([np.ones((len(x), 1)), x])
+    beta = np.zeros(design.shape[1])
+    penalty = np.eye(design.shape[1]) * l2
+    penalty[0, 0] = 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-design @ beta))
+        gradient = design.T @ (p - y) + penalty @ beta
+        hessian = design.T @ (design * (p * (1 - p))[:, None]) + penalty
+        beta -= np.linalg.solve(hessian, gradient)
+    return beta
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--max-false-reject", type=float, default=0.05)
+    parser.add_argument("--l2", type=float, default=1.0)
+    args = parser.parse_args()
+    assistant = open_assistant()
+    outcomes = run(assistant, load_all())
+    x = np.array([[o.features[f] for f in FEATURES] for o in outcomes])
+    y = np.array([o.question.in_scope for o in outcomes], dtype=float)
+    dev = np.array([o.question.split == "dev" for o in outcomes])
+    mean, scale = x[dev].mean(axis=0), x[dev].std(axis=0) + 1e-9
+    beta = fit_logistic((x[dev] - mean) / scale, y[dev], l2=args.l2)
+    margin = x[:, FEATURES.index("background_margin")]
+    veto = float(margin[dev & (y == 1)].max()) + 0.01
+    p = 1 / (1 + np.exp(-(beta[0] + ((x - mean) / scale) @ beta[1:])))
+    p[margin >= veto] = 0.0
+    accepted = np.sort(p[dev & (y == 1)])
+    threshold = float(accepted[int(np.floor(args.max_false_reject * len(accepted)))])
+    model = ScopeModel(
+        weights=tuple(float(w) for w in beta[1:]),
+        bias=float(beta[0]),
+        threshold=threshold,
+        mean=tuple(float(v) for v in mean),
+        scale=tuple(float(v) for v in scale),
+        model=assistant.encoder.name,
+        background_veto=veto,
+    )
+    MODEL_FILE.write_text(model.to_json() + "\n", encoding="utf-8")
+    for name, mask in (("dev", dev), ("test", ~dev)):
+        inside, outside = mask & (y == 1), mask & (y == 0)
+        print(
+            f"{name}: in-scope wrongly rejected {np.mean(p[inside] < threshold):.3f} "
+            f"({int(np.sum(p[inside] < threshold))}/{int(inside.sum())}), "
+            f"out-of-scope rejected {np.mean(p[outside] < threshold):.3f} "
+            f"({int(np.sum(p[outside] < threshold))}/{int(outside.sum())})"
+        )
+    print("weights:", dict(zip(FEATURES, np.round(beta[1:], 3))), "bias", round(beta[0], 3))
+    print(f"threshold {threshold:.3f}, background veto {veto:.3f} -> {MODEL_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""Retrieval quality and speed benchmarks for issue 2 (numbers go to docs/benchmarks.md).
+
+Usage:
+    .venv/bin/python benchmarks/retrieval_bench.py --bench ../shared/bench [--skip-100k]
+
+Prints, measured in one run:
+- hit@1/5/10 and MRR@10 of the fused ranking and of each retriever alone on every
+  `*_passages.jsonl` / `*_queries.jsonl` pair in --bench;
+- the hand-written speech/policy question sets: hit@1/hit@5 and the in/out-of-scope decision;
+- warm `ask` latency p50/p95 on the bundled corpus, search latency on a synthetic 100k index;
+- cold start of `policybot ask` (process start to first answer), build throughput, peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.question_sets import load_all, run  # noqa: E402
+from corpus.loaders import load_passages_jsonl  # noqa: E402
+from index.builder import default_cache  # noqa: E402
+from index.encoder import normalize_rows  # noqa: E402
+from index.evaluation import SINGLE_RETRIEVERS, evaluate, load_queries  # noqa: E402
+from index.hybrid import DenseStats, HybridIndex  # noqa: E402
+from index.keywords import KeywordIndex  # noqa: E402
+from index.vectors import VectorIndex  # noqa: E402
+
+
+class MemoEncoder:
+    """Encodes each query once even though every retriever is evaluated on it."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self._queries: dict[str, np.ndarray] = {}
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in texts if t not in self._queries]
+        if missing:
+            for text, vector in zip(missing, self.inner.encode_queries(missing)):
+                self._queries[text] = vector
+        return np.stack([self._queries[t] for t in texts])
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self.inner.encode_passages(texts)
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q))
+
+
+def bench_sets(bench: Path, encoder) -> None:
+    print("\n## Retrieval on the benchmark sets (fused vs. each retriever alone, one run)")
+    memo = MemoEncoder(encoder)
+    for passages_file in sorted(bench.glob("*_passages.jsonl")):
+        queries_file = passages_file.with_name(passages_file.name.replace("_passages", "_queries"))
+        passages = load_passages_jsonl(passages_file)
+        queries = load_queries(queries_file)
+        index = HybridIndex.build(passages, encoder, cache=default_cache())
+        memo.encode_queries([q.question[:512] for q in queries])  # encode once, time search only
+        print(
+            f"\n{passages_file.stem.replace('_passages', '')}: {len(passages)} passages, {len(queries)} queries"
+        )
+        print("| ranking | hit@1 | hit@5 | hit@10 | MRR@10 |")
+        print("|---|---|---|---|---|")
+        for name, weights in [("fused", None), *SINGLE_RETRIEVERS.items()]:
+            s = evaluate(index, memo, queries, weights)
+            print(f"| {name} | {s.hit_at_1:.4f} | {s.hit_at_5:.4f} | {s.hit_at_10:.4f} | {s.mrr_at_10:.4f} |")
+
+
+def question_sets(assistant) -> None:
+    print("\n## Hand-written questions on the bundled corpus (benchmarks/data)")
+    outcomes = run(assistant, load_all())
+    print("| set | split | n | hit@1 | hit@5 | wrongly rejected |")
+    print("|---|---|---|---|---|---|")
+    for source in ("speech", "policy"):
+        for split in ("dev", "test", "all"):
+            rows = [
+                o
+                for o in outcomes
+                if o.question.in_scope
+                and (o.question.source == "speech") == (source == "speech")
+                and split in (o.question.split, "all")
+            ]
+            h1 = np.mean([o.rank == 0 for o in rows])
+            h5 = np.mean([o.rank is not None for o in rows])
+            rejected = np.mean([not o.found for o in rows])
+            print(f"| {source} | {split} | {len(rows)} | {h1:.3f} | {h5:.3f} | {rejected:.3f} |")
+    print("\n| out of scope | split | n | rejected |")
+    print("|---|---|---|---|")
+    for split in ("dev", "test", "all"):
+        rows = [o for o in outcomes if not o.question.in_scope and split in (o.question.split, "all")]
+        print(f"| out of scope | {split} | {len(rows)} | {np.mean([not o.found for o in rows]):.3f} |")
+    kinds = sorted({o.question.kind for o in outcomes if o.question.source == "speech"})
+    print(
+        "\nspeech by kind (hit@1 / hit@5): "
+        + ", ".join(
+            f"{k} {np.mean([o.rank == 0 for o in outcomes if o.question.source == 'speech' and o.question.kind == k]):.2f}/"
+            f"{np.mean([o.rank is not None for o in outcomes if o.question.source == 'speech' and o.question.kind == k]):.2f}"
+            for k in kinds
+        )
+    )
+
+
+def warm_latency(assistant) -> None:
+    questions = [q.q for q in load_all()]
+    for q in questions[:5]:
+        assistant.ask(q)
+    times = []
+    for q in questions:
+        started = time.perf_counter()
+        assistant.ask(q)
+        times.append((time.perf_counter() - started) * 1000)
+    print(
+        f"\nwarm ask on the bundled corpus ({len(times)} questions): p50 {pct(times, 50):.1f} ms, p95 {pct(times, 95):.1f} ms"
+    )
+
+
+def synthetic_100k(assistant, size: int = 100_000) -> None:
+    """A 100k-passage index: real corpus sentences recombined, random unit vectors."""
+    rng = random.Random(7)
+    sentences = [s for p in assistant.index.passages for s in p.text.split("。") if len(s) > 8]
+    texts = ["。".join(rng.sample(sentences, 3)) + "。" for _ in range(size)]
+    dim = assistant.encoder.dim
+    started = time.perf_counter()
+    vectors = normalize_rows(np.random.default_rng(7).standard_normal((size, dim)).astype(np.float32))
+    sentence_vectors = normalize_rows(
+        np.random.default_rng(8).standard_normal((size * 3, dim)).astype(np.float32)
+    )
+    base = assistant.index
+    index = HybridIndex(
+        passages=[base.passages[i % base.size] for i in range(size)],
+        passage_vectors=vectors,
+        sentence_vectors=sentence_vectors,
+        sentence_offsets=np.arange(0, size * 3 + 1, 3, dtype=np.int64),
+        dense=VectorIndex.build(vectors),
+        sentences=VectorIndex.build(sentence_vectors),
+        words=KeywordIndex.build(texts, "words"),
+        bigrams=KeywordIndex.build(texts, "bigrams"),
+        passage_stats=DenseStats.of(vectors),
+        sentence_stats=DenseStats.of(sentence_vectors),
+        weights=base.weights,
+        model=base.model,
+    )
+    print(
+        f"\nsynthetic index: {size} passages, {size * 3} sentence vectors, built in {time.perf_counter() - started:.0f} s (random vectors)"
+    )
+    questions = [q.q for q in load_all()]
+    for q in questions[:5]:
+        index.search(q, assistant.encoder)
+    times = []
+    for q in questions:
+        started = time.perf_counter()
+        index.search(q, assistant.encoder)
+        times.append((time.perf_counter() - started) * 1000)
+    print(
+        f"search at {size} passages (query encoding included): p50 {pct(times, 50):.1f} ms, p95 {pct(times, 95):.1f} ms"
+    )
+
+
+def cold_start_and_build() -> None:
+    exe = str(ROOT / ".venv" / "bin" / "policybot")
+    env = dict(os.environ)
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([exe, "ask", "--json", "三个大抓"], env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    print(
+        f"\ncold `policybot ask` with a built index: {min(times):.2f} s best, {np.median(times):.2f} s median of 3"
+    )
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS of `policybot ask`: {peak:.0f} MB")
+    with tempfile.TemporaryDirectory() as tmp:
+        build_env = dict(env, POLICYBOT_DATA_DIR=tmp)  # empty embedding cache: everything is embedded
+        started = time.perf_counter()
+        out = subprocess.run(
+            [exe, "index", "build", "--corpus", str(ROOT / "corpus" / "texts"), "--out", f"{tmp}/idx"],
+            env=build_env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - started
+    passages = int(out.stdout.split("篇文档，")[1].split(" 个段落")[0])
+    print(
+        f"build of the bundled corpus from scratch: {passages} passages in {seconds:.1f} s = {passages / seconds:.0f} passages/s (process start included)"
+    )
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS of any child so far (build included): {peak:.0f} MB")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--bench", type=Path, required=True, help="folder with *_passages.jsonl / *_queries.jsonl"
+    )
+    parser.add_argument("--skip-100k", action="store_true")
+    parser.add_argument("--skip-sets", action="store_true")
+    args = parser.parse_args()
+    from bot.core.loading import open_assistant
+
+    cold_start_and_build()
+    assistant = open_assistant()
+    question_sets(assistant)
+    warm_latency(assistant)
+    if not args.skip_sets:
+        bench_sets(args.bench, assistant.encoder)
+    if not args.skip_100k:
+        synthetic_100k(assistant)
+    print(
+        f"\npeak RSS of this benchmark process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

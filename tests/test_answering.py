@@ -1,0 +1,68 @@
+"""The answering core with the real model over the real bundled corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answering import NOT_FOUND
+from bot.core.questions import QuestionError, clean_question
+
+pytestmark = pytest.mark.slow
+
+
+def test_brand_question_is_answered_from_the_speech(assistant) -> None:
+    answer = assistant.ask("创建品牌的主题是什么？")
+    assert answer.found
+    top = answer.citations[0]
+    assert "世界菌乡、你我共享" in top.text
+    assert top.location.startswith("第三部分")
+    assert "讲话" in top.doc_title
+    assert answer.answer in top.text  # extractive, never invented
+    assert "世界菌乡" in answer.answer
+
+
+def test_paraphrase_traditional_and_english(assistant) -> None:
+    answer = assistant.ask("怎样解决融合度低的问题？")
+    assert any("要坚持系统思维" in c.text for c in answer.citations[:3])
+    answer = assistant.ask("創建品牌的主題是什麼")
+    assert "世界菌乡" in answer.citations[0].text
+    answer = assistant.ask("What is the theme of the creation brand?")  # English: dense evidence only
+    assert answer.found
+    assert any("世界菌乡" in c.text for c in answer.citations)
+
+
+def test_law_article_is_cited_with_its_location(assistant) -> None:
+    answer = assistant.ask("民族自治地方分为哪几种？")
+    assert answer.found
+    top = answer.citations[0]
+    assert "自治区、自治州、自治县" in top.text
+    assert top.location.endswith("第二条")
+
+
+@pytest.mark.parametrize("question", ["明天天气怎么样", "推荐一部电影", "红烧肉怎么做？"])
+def test_out_of_scope_is_not_answered(assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert not answer.found
+    assert answer.citations == [] and answer.answer == NOT_FOUND
+
+
+def test_k_citations_best_first(assistant) -> None:
+    answer = assistant.ask("民族团结进步宣传周是哪一周", k=7)
+    assert len(answer.citations) == 7
+    scores = [c.score for c in answer.citations]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_huge_question_is_truncated_not_refused(assistant) -> None:
+    answer = assistant.ask("世界菌乡" + "很长的问题" * 2000)
+    assert answer.truncated
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u200b\u200b", "\x00\x01", "？？？"])
+def test_empty_questions_are_refused(text: str) -> None:
+    with pytest.raises(QuestionError):
+        clean_question(text)
+
+
+def test_special_characters_survive_cleaning() -> None:
+    assert clean_question(" <b>品牌</b> & *主题* \u200b") == "<b>品牌</b> & *主题*"

@@ -1,0 +1,32 @@
+"""Chinese keyword tokens: question words dropped, traditional folded, widths folded."""
+
+from __future__ import annotations
+
+from index.tokens import bigrams, cjk_share, content_terms, normalize, tokenize
+
+
+def test_question_words_are_dropped() -> None:
+    tokens = tokenize("怎样解决融合度低的问题？")
+    assert "怎样" not in tokens and "的" not in tokens
+    assert {"融合", "融合度", "解决"} <= set(tokens)
+
+
+def test_traditional_and_full_width_fold_to_the_corpus_form() -> None:
+    assert normalize("創建品牌的主題ＡＢＣ") == "创建品牌的主题abc"
+    assert set(tokenize("創建品牌的主題是什麼")) >= {"创建", "品牌", "主题"}
+
+
+def test_bigrams_cover_every_adjacent_pair() -> None:
+    assert bigrams("世界菌乡, abc 12") == ["世界", "界菌", "菌乡", "abc", "12"]
+
+
+def test_content_terms_weigh_rare_words_higher() -> None:
+    terms = content_terms("红烧肉怎么做")
+    assert "怎么" not in terms
+    assert terms["红烧肉"] > 8
+
+
+def test_cjk_share() -> None:
+    assert cjk_share("What is the theme?") == 0.0
+    assert cjk_share("主题是什么") == 1.0
+    assert cjk_share("!!!") == 0.0
