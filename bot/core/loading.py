@@ -6,9 +6,13 @@ import logging
 from pathlib import Path
 
 from bot.core.answering import Assistant
+from bot.core.chat import ChatService
+from bot.core.database import Database
+from bot.core.limits import RateLimiter
 from bot.core.scope import load_scope_judge
 from index.builder import ensure_bundled_index
 from index.encoder import load_encoder
+from index.paths import data_dir
 from index.store import load_index
 from index.tokens import warm_up
 
@@ -23,3 +27,14 @@ def open_assistant(index_dir: Path | None = None, model: str | None = None) -> A
     warm_up()
     log.info("index %s: %d passages, model %s", folder, index.size, manifest["model"])
     return Assistant(index=index, encoder=encoder, scope=load_scope_judge(encoder))
+
+
+def open_chat_service(
+    index_dir: Path | None = None, questions_per_minute: int = 8, console: bool = False
+) -> ChatService:
+    """Everything a chat front end needs; state goes to POLICYBOT_DATA_DIR/policybot.sqlite."""
+    assistant = open_assistant(index_dir)
+    db = Database(data_dir() / "policybot.sqlite")
+    # One person at a terminal is never flooding anybody.
+    limiter = RateLimiter(limit=10_000 if console else questions_per_minute, window=60.0)
+    return ChatService(assistant, db, limiter)

@@ -1,0 +1,84 @@
+"""Building and running the Telegram application: all handler wiring lives here."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.core.chat import ChatService
+from bot.telegram_app import handlers
+from bot.telegram_app.config import BotConfig
+
+log = logging.getLogger("policybot.bot")
+
+COMMANDS = [
+    BotCommand("start", "开始使用与简介"),
+    BotCommand("ask", "提问：/ask 问题"),
+    BotCommand("docs", "学习资料目录"),
+    BotCommand("help", "使用帮助"),
+]
+
+
+async def _post_init(application: Application) -> None:
+    await application.bot.set_my_commands(COMMANDS)
+    log.info("event=started bot=@%s commands=%d", application.bot.username, len(COMMANDS))
+
+
+async def _post_shutdown(application: Application) -> None:
+    service: ChatService = application.bot_data["service"]
+    await service.close()
+    log.info("event=stopped")
+
+
+def build_application(config: BotConfig, service: ChatService) -> Application:
+    builder = (
+        Application.builder()
+        .token(config.token)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(64)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .get_updates_read_timeout(35)
+    )
+    if config.base_url:
+        builder = builder.base_url(config.base_url)
+    if config.base_file_url:
+        builder = builder.base_file_url(config.base_file_url)
+    application = builder.build()
+    application.bot_data["service"] = service
+    application.bot_data["config"] = config
+    _add_handlers(application)
+    return application
+
+
+def _add_handlers(app: Application) -> None:
+    messages = filters.UpdateType.MESSAGE  # edits of old messages are not new questions
+    app.add_handler(CommandHandler("start", handlers.start, filters=messages))
+    app.add_handler(CommandHandler("help", handlers.help_command, filters=messages))
+    app.add_handler(CommandHandler("docs", handlers.docs_command, filters=messages))
+    app.add_handler(CommandHandler("ask", handlers.ask_command, filters=messages))
+    app.add_handler(CallbackQueryHandler(handlers.on_button))
+    text = messages & filters.TEXT & ~filters.COMMAND
+    app.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, handlers.private_text))
+    app.add_handler(MessageHandler(text & filters.ChatType.GROUPS, handlers.group_text))
+    app.add_handler(
+        MessageHandler(
+            messages & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND, handlers.non_text
+        )
+    )
+    app.add_error_handler(handlers.on_error)
+
+
+def run_bot(config: BotConfig, service: ChatService) -> None:
+    """Long polling until SIGINT/SIGTERM; network errors are retried by PTB."""
+    application = build_application(config, service)
+    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
