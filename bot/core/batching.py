@@ -67,8 +67,9 @@ class QuestionBatcher:
 
     async def _answer(self, batch: list[_Pending]) -> None:
         k = max(p.k for p in batch)
+        results: list[Answer | Exception]
         try:
-            results = await asyncio.to_thread(self._assistant.ask_batch, [p.question for p in batch], k)
+            results = list(await asyncio.to_thread(self._assistant.ask_batch, [p.question for p in batch], k))
         except Exception as exc:  # the worker must survive whatever one batch does
             log.exception("event=batch_failed size=%d", len(batch))
             results = [exc] * len(batch)
