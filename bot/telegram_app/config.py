@@ -26,6 +26,8 @@ class BotConfig:
     admin_ids: frozenset[int] = frozenset()
     allowed_chats: frozenset[int] = frozenset()  # empty: every chat
     questions_per_minute: int = 8
+    quiz_seconds: int = 30  # how long each quiz question stays open (Telegram allows 5–600)
+    timezone: str = "Asia/Shanghai"  # for /daily times
 
     @property
     def token_looks_valid(self) -> bool:
@@ -71,4 +73,13 @@ def load_config(config_file: Path | None = None, env: dict[str, str] | None = No
         admin_ids=_ids(pick("admin_ids", "POLICYBOT_ADMIN_IDS"), "POLICYBOT_ADMIN_IDS"),
         allowed_chats=_ids(pick("allowed_chats", "POLICYBOT_ALLOWED_CHATS"), "POLICYBOT_ALLOWED_CHATS"),
         questions_per_minute=int(per_minute) if per_minute else 8,
+        quiz_seconds=_bounded(pick("quiz_seconds", "POLICYBOT_QUIZ_SECONDS"), 30, 5, 600),
+        timezone=str(pick("timezone", "POLICYBOT_TIMEZONE") or "Asia/Shanghai"),
     )
+
+
+def _bounded(value, default: int, low: int, high: int) -> int:
+    try:
+        return min(max(int(value), low), high) if value not in (None, "") else default
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"数值配置“{value}”无效") from exc

@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 from bot.core import texts
 from bot.core.chat import ChatService, RateLimited
 from bot.core.questions import QuestionError
-from bot.telegram_app import keyboards, render
+from bot.telegram_app import keyboards, quiz_handlers, render
 
 log = logging.getLogger("policybot.bot")
 
@@ -54,13 +54,17 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Any text in a private chat is a question."""
+    """Any text in a private chat is a question (or the answer to a running fill-in)."""
+    if await quiz_handlers.receive_fill_answer(update, context):
+        return
     await answer_question(update, context, update.effective_message.text or "")
 
 
 async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """In groups only a mention of the bot or a reply to the bot is a question."""
     message = update.effective_message
+    if message.reply_to_message is not None and await quiz_handlers.receive_fill_answer(update, context):
+        return
     question = addressed_question(message, context.bot.username, context.bot.id)
     if question is None:
         return

@@ -1,0 +1,1 @@
+"""Quiz mode: questions generated from the study material, sessions, scores and review."""

@@ -1,0 +1,86 @@
+"""Quality report for a quiz bank: every failure listed, so a bad item never reaches a group."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, QuizItem, fold
+from corpus.model import Passage
+from index.tokens import STOP_WORDS
+
+
+@dataclass
+class QualityReport:
+    total: int = 0
+    by_kind: Counter = field(default_factory=Counter)
+    by_document: Counter = field(default_factory=Counter)
+    verbatim: int = 0  # answers found verbatim in their cited passage
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (item_id, problem)
+
+    @property
+    def verbatim_share(self) -> float:
+        return self.verbatim / self.total if self.total else 0.0
+
+    def valid_ids(self) -> set[str]:
+        bad = {item_id for item_id, _ in self.failures}
+        return {i for i in self._ids if i not in bad}
+
+    _ids: list[str] = field(default_factory=list)
+
+
+def check_items(items: list[QuizItem], passages: list[Passage]) -> QualityReport:
+    texts = {p.passage_id: p.text for p in passages}
+    report = QualityReport()
+    for item in items:
+        report.total += 1
+        report._ids.append(item.item_id)
+        report.by_kind[item.kind] += 1
+        report.by_document[item.doc_title] += 1
+        for problem in problems(item, texts.get(item.passage_id)):
+            report.failures.append((item.item_id, problem))
+        if item.passage_id in texts and item.answer in texts[item.passage_id]:
+            report.verbatim += 1
+    return report
+
+
+def problems(item: QuizItem, passage_text: str | None) -> list[str]:
+    found: list[str] = []
+    if passage_text is None:
+        found.append("cited passage not in the corpus")
+    elif item.answer not in passage_text:
+        found.append("answer not verbatim in the cited passage")
+    if len(fold(item.answer)) < 2 or item.answer in STOP_WORDS:
+        found.append("blank is a stop word or shorter than two characters")
+    if item.kind in (FILL, CHOICE) and BLANK not in item.question:
+        found.append("question has no blank")
+    if item.kind == CHOICE:
+        folded = [fold(o) for o in item.options]
+        if len(item.options) != 4 or not 0 <= item.correct < 4 or item.options[item.correct] != item.answer:
+            found.append("choice options or correct index are wrong")
+        if len(set(folded)) != len(folded):
+            found.append("distractors collide with each other or the answer")
+        for i, a in enumerate(folded):
+            for j, b in enumerate(folded):
+                if i != j and a and b and a in b:
+                    found.append("one option contains another")
+                    break
+    if item.kind == JUDGE and (item.options != ["正确", "错误"] or item.correct not in (0, 1)):
+        found.append("true/false options are wrong")
+    if item.kind not in (FILL, CHOICE, JUDGE):
+        found.append(f"unknown kind {item.kind}")
+    return sorted(set(found))
+
+
+def format_report(report: QualityReport, speech_title_word: str = "讲话") -> str:
+    speech = sum(n for title, n in report.by_document.items() if speech_title_word in title)
+    lines = [
+        f"题目总数：{report.total}（其中讲话 {speech} 题）",
+        "按题型：" + "，".join(f"{kind} {n}" for kind, n in sorted(report.by_kind.items())),
+        f"答案在出处原文中逐字出现：{report.verbatim}/{report.total}（{report.verbatim_share:.1%}）",
+        f"问题条目：{len(report.failures)}",
+    ]
+    lines += [f"  - {item_id}: {problem}" for item_id, problem in report.failures[:50]]
+    lines.append("按文件：")
+    lines += [f"  《{title}》 {n}" for title, n in report.by_document.most_common()]
+    return "\n".join(lines)

@@ -1,0 +1,145 @@
+"""Key phrases worth asking about, found in the passages by their form.
+
+Why these forms: they are what study groups memorise — quoted formulations (“世界菌乡、你我共享”),
+enumerations (有形、有感、有效), the speech's four principles ("要坚持X，切实解决Y的问题") and
+numbers with their units (每届任期五年). Each phrase carries its group: choice distractors are
+drawn from the same group, so they are of the same kind and length.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+from corpus.chunking import split_sentences
+from corpus.model import Passage
+
+_CJK = "\u4e00-\u9fff"
+_QUOTE = re.compile(r"“([^“”]{2,16})”")
+_PRINCIPLE = re.compile(rf"^[一二三四五六七八九十]、要坚持([{_CJK}]{{2,6}})[,，]切实解决(.+?)的问题")
+# The first item must start a word: after punctuation or a function character, so that the
+# equal-length rule does not cut a longer first item (作有形 → 有形 is fine, 数字经济 is not).
+_ITEM_START = rf"(?:(?<![{_CJK}])|(?<=[的是为括了和与及把将对在即作等以从向到由于含：:]))"
+_NUMERAL = "〇零一二三四五六七八九十百千两"
+_UNITS = "周岁|个月|小时|分钟|年|个|次|日|天|周|位|名|人|倍|岁|项|条|户|%"
+_NUMBER = re.compile(rf"(?<![第\d{_NUMERAL}.])(\d{{1,4}}|[{_NUMERAL}]{{1,5}})({_UNITS})(?!之)")
+
+
+@dataclass(frozen=True)
+class KeyPhrase:
+    text: str  # the phrase as written
+    topic: str  # quote | enumeration | principle | problem | number
+    group: str  # distractors come from the same group
+    passage: Passage
+    sentence: str  # the sentence it stands in
+    start: int  # offset of the phrase in the sentence
+    value: int | None = None  # numbers: the quantity
+    unit: str = ""
+    siblings: tuple[str, ...] = ()  # enumerations: the other items
+
+
+def key_phrases(passages: list[Passage]) -> list[KeyPhrase]:
+    out: list[KeyPhrase] = []
+    for passage in passages:
+        for raw in split_sentences(passage.text):
+            sentence = raw.strip().split("\n")[-1].strip()  # a greeting line before it is not context
+            if len(sentence) < 12:
+                continue
+            out += _quotes(passage, sentence)
+            out += _principles(passage, sentence)
+            out += _enumerations(passage, sentence)
+            out += _numbers(passage, sentence)
+    return out
+
+
+def _quotes(passage: Passage, sentence: str) -> list[KeyPhrase]:
+    found = []
+    for m in _QUOTE.finditer(sentence):
+        text = m.group(1)
+        if "*" in text or len(re.sub(rf"[^{_CJK}A-Za-z0-9]", "", text)) < 2:
+            continue
+        found.append(KeyPhrase(text, "quote", _length_group("quote", text), passage, sentence, m.start(1)))
+    return found
+
+
+def _principles(passage: Passage, sentence: str) -> list[KeyPhrase]:
+    m = _PRINCIPLE.match(sentence)
+    if not m:
+        return []
+    return [
+        KeyPhrase(m.group(1), "principle", "principle", passage, sentence, m.start(1)),
+        KeyPhrase(m.group(2), "problem", "problem", passage, sentence, m.start(2)),
+    ]
+
+
+def _enumerations(passage: Passage, sentence: str) -> list[KeyPhrase]:
+    """Runs of three or more items of equal length joined by 、 (有形、有感、有效)."""
+    found: list[KeyPhrase] = []
+    for size in (2, 3, 4):
+        pattern = re.compile(
+            rf"{_ITEM_START}((?:[{_CJK}]{{{size}}}、){{2,}}[{_CJK}]{{{size}}})(?:(?![{_CJK}])|(?=等))"
+        )
+        for m in pattern.finditer(sentence):
+            items = m.group(1).split("、")
+            if len(set(items)) != len(items):
+                continue
+            offset = m.start(1)
+            for item in items:
+                siblings = tuple(i for i in items if i != item)
+                found.append(
+                    KeyPhrase(
+                        item, "enumeration", f"enum{size}", passage, sentence, offset, siblings=siblings
+                    )
+                )
+                offset += len(item) + 1
+    return found
+
+
+def _numbers(passage: Passage, sentence: str) -> list[KeyPhrase]:
+    found = []
+    for m in _NUMBER.finditer(sentence):
+        digits, unit = m.group(1), m.group(2)
+        value = to_int(digits)
+        if value is None or value < 2 or "*" in sentence[max(0, m.start() - 1) : m.end() + 1]:
+            continue
+        if unit == "年" and not (digits.isdigit() and len(digits) == 4) and value > 100:
+            continue
+        if unit == "日" and sentence[max(0, m.start() - 1) : m.start()] == "月":
+            continue  # a day of a date (3月6日) is not a quantity
+        found.append(
+            KeyPhrase(
+                m.group(0), "number", f"number:{unit}", passage, sentence, m.start(), value=value, unit=unit
+            )
+        )
+    return found
+
+
+def to_int(digits: str) -> int | None:
+    if digits.isdigit():
+        return int(digits)
+    try:
+        value = cn2an.cn2an(digits.replace("两", "二"), "strict")
+    except (ValueError, KeyError):
+        return None
+    return int(value) if float(value).is_integer() else None
+
+
+def format_like(value: int, original: str, unit: str) -> str:
+    """A number written the way the original was (Arabic or Chinese numerals)."""
+    digits = original[: len(original) - len(unit)]
+    if digits.isdigit():
+        return f"{value}{unit}"
+    text = cn2an.an2cn(value)
+    if text.startswith("一十"):
+        text = text[1:]  # 十五, not 一十五
+    if value == 2 and unit != "日":
+        text = "两"  # 两个、两年; but 二日
+    return f"{text}{unit}"
+
+
+def _length_group(topic: str, text: str) -> str:
+    size = len(text)
+    band = "short" if size <= 3 else "mid" if size <= 6 else "long"
+    return f"{topic}:{band}"

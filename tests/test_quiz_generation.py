@@ -1,0 +1,96 @@
+"""Question generation and its quality check on the real bundled corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.quiz.check import check_items
+from bot.core.quiz.generate import GeneratorSettings, generate_items
+from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, QuizItem, answer_matches, fold
+from corpus.bundled import BUNDLED_DIR
+from index.builder import collect_passages
+
+
+@pytest.fixture(scope="module")
+def passages():
+    return collect_passages([BUNDLED_DIR], []).passages
+
+
+@pytest.fixture(scope="module")
+def items(passages) -> list[QuizItem]:
+    return generate_items(passages)
+
+
+def test_bank_meets_the_targets_with_zero_failures(items, passages) -> None:
+    report = check_items(items, passages)
+    assert report.failures == []
+    assert report.verbatim == report.total >= 300
+    speech = {fold(i.question) + i.answer for i in items if "讲话" in i.doc_title}
+    assert len(speech) >= 60
+    assert set(report.by_kind) == {FILL, CHOICE, JUDGE}
+
+
+def test_the_four_principles_are_asked_with_each_other_as_distractors(items) -> None:
+    principles = {"高位推动", "系统思维", "守正创新", "合力攻坚"}
+    choice = next(i for i in items if i.kind == CHOICE and i.answer == "守正创新" and i.topic == "principle")
+    assert set(choice.options) == principles
+    assert choice.options[choice.correct] == "守正创新"
+    assert "切实解决精准性差、辨识度低的问题" in choice.question and BLANK in choice.question
+    assert "第三部分" in choice.location
+
+
+def test_slogans_enumerations_and_numbers_are_asked(items) -> None:
+    answers = {i.answer for i in items if "讲话" in i.doc_title}
+    assert {"世界菌乡、你我共享", "三个大抓", "有感", "2021年"} <= answers
+    year = next(i for i in items if i.kind == CHOICE and i.answer == "2021年")
+    assert all(o.endswith("年") and o[:-1].isdigit() for o in year.options)
+
+
+def test_distractors_never_make_a_second_right_option(items, passages) -> None:
+    corpus = fold("\n".join(p.text for p in passages))
+    for item in items:
+        if item.kind != CHOICE:
+            continue
+        for i, option in enumerate(item.options):
+            if i != item.correct:
+                assert fold(item.question.split("：", 1)[1].replace(BLANK, option)) not in corpus, item
+
+
+def test_true_false_statements_swap_a_key_phrase(items) -> None:
+    judges = [i for i in items if i.kind == JUDGE]
+    assert {i.correct for i in judges} == {0, 1}
+    false_one = next(i for i in judges if i.correct == 1)
+    assert false_one.answer not in false_one.question.split("：", 1)[1] or false_one.topic == "number"
+
+
+def test_generation_is_deterministic_for_a_seed(passages) -> None:
+    a = generate_items(passages, GeneratorSettings(seed=7))
+    b = generate_items(passages, GeneratorSettings(seed=7))
+    c = generate_items(passages, GeneratorSettings(seed=8))
+    assert [i.to_dict() for i in a] == [i.to_dict() for i in b]
+    assert [i.options for i in a] != [i.options for i in c]
+
+
+def test_no_duplicates(items) -> None:
+    keys = [(i.kind, fold(i.question), i.answer) for i in items]
+    assert len(keys) == len(set(keys))
+    assert len({i.item_id for i in items}) == len(items)
+
+
+def test_explanations_fit_a_telegram_quiz(items) -> None:
+    assert all(len(i.explanation) <= 200 and i.explanation.count("\n") <= 2 for i in items)
+
+
+@pytest.mark.parametrize("reply", ["有感", " 有 感 ", "有感。", "“有感”", "ＹＯＵ"[:0] + "有感！"])
+def test_fill_answers_tolerate_punctuation_width_and_spaces(reply: str) -> None:
+    item = QuizItem("x", FILL, f"要求创建工作有形、{BLANK}、有效", "有感")
+    assert answer_matches(item, reply)
+    assert not answer_matches(item, "有形")
+    assert not answer_matches(item, "   ")
+
+
+def test_full_width_and_traditional_answers_match() -> None:
+    item = QuizItem("y", FILL, f"{BLANK}年，我县成功创建", "2021年")
+    assert answer_matches(item, "２０２１年")
+    item = QuizItem("z", FILL, f"坚持{BLANK}", "系统思维")
+    assert answer_matches(item, "系統思維")
