@@ -141,9 +141,19 @@ def load_index(folder: Path, model: str) -> tuple[HybridIndex, dict]:
     return index, manifest
 
 
-def _read_parts(folder: Path, manifest: dict, model: str) -> HybridIndex:
+def load_passages(folder: Path) -> list[Passage]:
+    """Only the passages of an index (quizzes need no vectors and no model)."""
+    read_manifest(folder)
+    return _read_passages(folder)
+
+
+def _read_passages(folder: Path) -> list[Passage]:
     with open(folder / "passages.jsonl", encoding="utf-8") as handle:
-        passages = [Passage(**json.loads(line)) for line in handle if line.strip()]
+        return [Passage(**json.loads(line)) for line in handle if line.strip()]
+
+
+def _read_parts(folder: Path, manifest: dict, model: str) -> HybridIndex:
+    passages = _read_passages(folder)
     size = len(passages)
     stats = np.load(folder / "dense_stats.npz", allow_pickle=False)
     passage_vectors = np.load(folder / "passage_vectors.npy", allow_pickle=False)

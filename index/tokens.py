@@ -99,6 +99,7 @@ def cjk_share(text: str) -> float:
 
 
 def warm_up() -> None:
-    """Load jieba's dictionary now rather than on the first question."""
+    """Load jieba's dictionary and IDF table now rather than on the first question."""
     jieba.initialize()
     tokenize("预热")
+    content_terms("预热")

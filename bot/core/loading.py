@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from bot.core.answering import Assistant
@@ -24,10 +25,13 @@ log = logging.getLogger(__name__)
 
 def open_assistant(index_dir: Path | None = None, model: str | None = None) -> Assistant:
     """The given index, or the bundled corpus's index (built on first use)."""
+    # The tokenizer dictionaries load while torch loads the model (cold start is what users wait for).
+    warming = threading.Thread(target=warm_up, name="warm-up", daemon=True)
+    warming.start()
     encoder = load_encoder(model)
     folder = index_dir if index_dir is not None else ensure_bundled_index(encoder)
     index, manifest = load_index(folder, encoder.name)
-    warm_up()
+    warming.join()
     log.info("index %s: %d passages, model %s", folder, index.size, manifest["model"])
     return Assistant(index=index, encoder=encoder, scope=load_scope_judge(encoder))
 

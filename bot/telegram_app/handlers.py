@@ -78,23 +78,20 @@ def addressed_question(message: Message, username: str, bot_id: int) -> str | No
     """The question text if the message is for this bot, else None."""
     text = message.text or ""
     mention = f"@{username}".lower()
-    mentioned = any(
-        entity.type == MessageEntity.MENTION
-        and text[entity.offset : entity.offset + entity.length].lower() == mention
-        for entity in message.entities or ()
-    )
-    if mentioned:
-        return _strip_mention(text, username)
+    for entity, value in message.parse_entities([MessageEntity.MENTION]).items():
+        if value.lower() == mention:  # parse_entities counts offsets in UTF-16, as Telegram does
+            return _without_entity(text, entity)
     reply = message.reply_to_message
     if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
         return text
     return None
 
 
-def _strip_mention(text: str, username: str) -> str:
-    lowered, mention = text.lower(), f"@{username}".lower()
-    at = lowered.find(mention)
-    return (text[:at] + text[at + len(mention) :]).strip() if at >= 0 else text
+def _without_entity(text: str, entity: MessageEntity) -> str:
+    """The text with one entity cut out; entity offsets are UTF-16 code units."""
+    raw = text.encode("utf-16-le")
+    start, end = 2 * entity.offset, 2 * (entity.offset + entity.length)
+    return (raw[:start] + raw[end:]).decode("utf-16-le").strip()
 
 
 async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -126,10 +123,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     if not page.answer.found:
         await _reply(update, render.not_found_text(service.topics()))
         return
-    parts = render.pack(render.answer_blocks(page))
-    for i, part in enumerate(parts):
-        markup = keyboards.answer_keyboard(page) if i == len(parts) - 1 else None
-        await _reply(update, part, markup=markup)
+    await _reply(update, render.page_message(page), markup=keyboards.answer_keyboard(page))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -172,7 +166,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _edit_page(message: Message | None, page) -> None:
     if message is None:
         return
-    text = render.pack(render.answer_blocks(page))[0]
+    text = render.page_message(page)
     try:
         await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboards.answer_keyboard(page))
     except BadRequest as exc:

@@ -6,6 +6,7 @@ Formats: `p:<answer>:<page>` page of citations, `c:<answer>:<n>` source of citat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -30,11 +31,15 @@ def encode(kind: str, answer_id: str, value: int) -> str:
     return data
 
 
+_DATA = re.compile(r"([pcf]):([A-Za-z0-9_-]{1,32}):(-?[0-9]{1,6})", re.ASCII)
+
+
 def decode(data: str | None) -> ButtonAction | None:
-    parts = (data or "").split(":")
-    if len(parts) != 3 or parts[0] not in {"p", "c", "f"} or not parts[2].lstrip("-").isdigit():
+    """The action behind a button, or None for anything this bot did not make (clients can forge data)."""
+    match = _DATA.fullmatch(data or "")
+    if match is None:
         return None
-    return ButtonAction(parts[0], parts[1], int(parts[2]))
+    return ButtonAction(match[1], match[2], int(match[3]))
 
 
 def answer_keyboard(page: AnswerPage) -> InlineKeyboardMarkup:

@@ -205,8 +205,15 @@ async def _close_and_continue(
 
 
 async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/stop: end the running session and post its leaderboard."""
-    session = engine_of(context).stop(update.effective_chat.id)
+    """/stop: end the running session (closing its open poll) and post its leaderboard."""
+    engine = engine_of(context)
+    current = engine.current(update.effective_chat.id)
+    session = engine.stop(update.effective_chat.id)
+    if current is not None:
+        message_id, poll_id = engine.sent_as(current)
+        if poll_id is not None and message_id is not None:
+            with contextlib.suppress(TelegramError):
+                await context.bot.stop_poll(current.session.chat_id, message_id)
     if session is None:
         await update.effective_message.reply_text("当前没有进行中的答题。发送 /quiz 开始。")
         return

@@ -43,22 +43,31 @@ def highlighted(text: str, highlight: str) -> str:
     return f"{escape(text[:at])}<b>{escape(text[at:end])}</b>{escape(text[end:])}"
 
 
-def citation_block(number: int, citation: Citation) -> str:
+def citation_block(number: int, citation: Citation, limit: int = PAGE_EXCERPT) -> str:
     head = f"<b>{number}.</b> 《{escape(citation.doc_title)}》{escape(citation.location)}"
-    shown = excerpt(citation.text, citation.highlight)
+    shown = excerpt(citation.text, citation.highlight, limit)
     return f"{head}\n<blockquote>{highlighted(shown, citation.highlight)}</blockquote>"
 
 
-def answer_blocks(page: AnswerPage) -> list[str]:
+def answer_blocks(page: AnswerPage, limit: int = PAGE_EXCERPT) -> list[str]:
     answer = page.answer
-    first = f"<b>答：</b>{escape(excerpt(answer.answer, '', PAGE_EXCERPT))}"
+    first = f"<b>答：</b>{escape(excerpt(answer.answer, '', limit))}"
     if answer.truncated:
         first += f"\n<i>{escape(texts.TRUNCATED)}</i>"
     last = page.first_number + len(page.citations) - 1
     total = len(answer.citations)
     blocks = [first, f"<b>出处</b>（第 {page.first_number}–{last} 条，共 {total} 条）"]
-    blocks += [citation_block(page.first_number + i, c) for i, c in enumerate(page.citations)]
+    blocks += [citation_block(page.first_number + i, c, limit) for i, c in enumerate(page.citations)]
     return blocks
+
+
+def page_message(page: AnswerPage) -> str:
+    """A page of the answer as ONE message (paging edits one message): excerpts shrink to fit."""
+    for limit in (PAGE_EXCERPT, 600, 400, 250, 120):
+        parts = pack(answer_blocks(page, limit))
+        if len(parts) == 1:
+            break
+    return parts[0]
 
 
 def not_found_text(topics: str) -> str:
@@ -98,7 +107,8 @@ def pack(blocks: list[str], separator: str = "\n\n", limit: int = LIMIT) -> list
             if len(candidate) <= limit:
                 current = candidate
             else:
-                messages.append(current)
+                if current:
+                    messages.append(current)
                 current = piece
     if current:
         messages.append(current)
@@ -113,5 +123,12 @@ def _fit(block: str, limit: int) -> list[str]:
     from html import unescape
 
     plain = unescape(re.sub(r"<[^>]+>", "", block))
-    size = limit // 2  # escaping can double the length of & < > heavy text
-    return [escape(plain[i : i + size]) for i in range(0, len(plain), size)]
+    pieces, current = [], ""
+    for char in plain:  # measured after escaping: '&' becomes 5 characters, quotes 6
+        escaped = escape(char)
+        if len(current) + len(escaped) > limit:
+            pieces.append(current)
+            current = ""
+        current += escaped
+    pieces.append(current)
+    return [piece for piece in pieces if piece.strip()]

@@ -1,0 +1,145 @@
+"""Quiz sessions end to end: `policybot bot` as a process, users played through the fake Bot API."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.core.quiz.items import fold
+from tests.bot_process import BotProcess, running_bot
+from tests.fake_telegram import FakeTelegram
+
+pytestmark = pytest.mark.slow
+SECONDS = 5  # each question stays open this long (Telegram's minimum open_period)
+WAIT = 40.0
+
+
+@pytest.fixture(scope="module")
+def running(assistant, session_data_dir: Path, tmp_path_factory) -> Iterator[tuple[FakeTelegram, BotProcess]]:
+    os.environ["POLICYBOT_QUIZ_SECONDS"] = str(SECONDS)
+    try:
+        with running_bot(session_data_dir, tmp_path_factory.mktemp("quiz") / "bot.log") as pair:
+            yield pair
+    finally:
+        os.environ.pop("POLICYBOT_QUIZ_SECONDS", None)
+
+
+@pytest.fixture
+def fake(running) -> FakeTelegram:
+    return running[0]
+
+
+def texts(fake: FakeTelegram, chat_id: int) -> list[str]:
+    return [m.text or "" for m in fake.bot_messages(chat_id)]
+
+
+def wait_text(fake: FakeTelegram, chat_id: int, needle: str, timeout: float = WAIT) -> str:
+    return fake.wait_for(
+        lambda: next((t for t in texts(fake, chat_id) if needle in t), None),
+        timeout,
+        f"a message with {needle!r}",
+    )
+
+
+def bank(data_dir: Path) -> dict[str, dict]:
+    items = json.loads((data_dir / "quiz_bank.json").read_text(encoding="utf-8"))["items"]
+    return {fold(i["question"]): i for i in items}
+
+
+def test_group_quiz_two_players_stop_and_leaderboard(fake: FakeTelegram, running) -> None:
+    group = fake.group("答题群")
+    alice, bob = fake.user("Alice"), fake.user("Bob")
+    fake.send_message(group, alice, "/quiz 3 讲话")
+    wait_text(fake, group.id, "答题开始")
+    poll = fake.wait_for(
+        lambda: next((p for p in fake.polls() if p.chat_id == group.id), None), WAIT, "a quiz poll"
+    )
+    data = poll.poll
+    assert data["type"] == "quiz" and data["is_anonymous"] is False
+    assert data["open_period"] == SECONDS and len(data["explanation"]) <= 200
+    assert "《" in data["explanation"]  # the citation
+    correct = data["correct_option_ids"][0]
+    fake.answer_poll(alice, poll.poll_id, [correct])
+    fake.answer_poll(bob, poll.poll_id, [(correct + 1) % len(data["options"])])
+    with pytest.raises(ValueError, match="changing the vote"):
+        fake.answer_poll(bob, poll.poll_id, [correct])  # Telegram refuses a second vote in a quiz
+    fake.wait_for(lambda: len(fake.pending_updates()) == 0, 20, "the votes to be fetched")
+    fake.send_message(group, alice, "/stop")
+    board = wait_text(fake, group.id, "答题已结束")
+    assert board.index("Alice") < board.index("Bob")
+    assert "Alice：答对 1 题" in board and "Bob：答对 0 题" in board
+    fake.send_message(group, bob, "/stop")
+    wait_text(fake, group.id, "当前没有进行中的答题")
+    with pytest.raises(ValueError, match="closed"):
+        fake.answer_poll(fake.user("Late"), poll.poll_id, [correct])  # /stop closed the poll
+    fake.send_message(group, bob, "/score")
+    score = wait_text(fake, group.id, "Bob的成绩")
+    assert "共答 1 题，答对 0 题" in score and "/review" in score
+    fake.send_message(group, alice, "/rank")
+    rank = wait_text(fake, group.id, "本群答题总排行")
+    assert rank.index("Alice") < rank.index("Bob")
+
+
+def test_fill_in_answer_with_other_punctuation(fake: FakeTelegram, running, session_data_dir: Path) -> None:
+    user = fake.user("Carol")
+    chat = fake.private_chat(user)
+    fake.send_message(chat, user, "/quiz 5 讲话")
+    wait_text(fake, chat.id, "答题开始")
+    items = bank(session_data_dir)
+    # kinds take turns (choice, fill, judge), so the second question is a fill-in
+    message = fake.wait_for(
+        lambda: next((m for m in fake.bot_messages(chat.id) if "（填空）" in (m.text or "")), None),
+        WAIT + SECONDS,
+        "a fill-in question",
+    )
+    question = message.text.split("\n", 1)[1].rsplit("\n", 1)[0]
+    item = items[fold(question)]
+    fake.send_message(chat, user, f" “{item['answer']}”。 ", reply_to_message_id=message.message_id)
+    wait_text(fake, chat.id, "✅ 回答正确")
+    fake.send_message(chat, user, "/stop")
+    board = wait_text(fake, chat.id, "答题已结束")
+    assert "Carol：答对" in board
+
+
+def test_bad_quiz_requests(fake: FakeTelegram) -> None:
+    group = fake.group("测试群")
+    user = fake.user("Dan")
+    fake.send_message(group, user, "/quiz abc")
+    assert "没有找到与“abc”相关的题目" in wait_text(fake, group.id, "abc")
+    fake.send_message(group, user, "/quiz 9999")
+    wait_text(fake, group.id, "1 到 20")
+    fake.send_message(group, user, "/quiz 2 完全不存在的关键词")
+    wait_text(fake, group.id, "完全不存在的关键词")
+    fake.send_message(group, user, "/quiz 2")
+    fake.send_message(group, user, "/quiz 2")  # two sessions at once in one chat
+    wait_text(fake, group.id, "已有一场答题正在进行")
+    fake.send_message(group, user, "/stop")
+    wait_text(fake, group.id, "答题已结束")
+    fake.send_message(group, user, "/daily 25:99")
+    wait_text(fake, group.id, "用法：/daily")
+    fake.send_message(group, user, "/daily 08:30")
+    wait_text(fake, group.id, "每天 08:30")
+    fake.send_message(group, user, "/daily off")
+    wait_text(fake, group.id, "已取消每日一题")
+
+
+def test_restart_mid_session_keeps_answers(fake: FakeTelegram, running) -> None:
+    _, bot = running
+    group = fake.group("重启群")
+    erin = fake.user("Erin")
+    fake.send_message(group, erin, "/quiz 3 讲话")
+    poll = fake.wait_for(
+        lambda: next((p for p in fake.polls() if p.chat_id == group.id), None), WAIT, "a quiz poll"
+    )
+    fake.answer_poll(erin, poll.poll_id, [poll.poll["correct_option_ids"][0]])
+    fake.wait_for(lambda: fake.pending_updates() == [], 20, "the answer to be fetched")
+    bot.restart()
+    notice = wait_text(fake, group.id, "机器人重启")
+    assert "Erin：答对 1 题" in notice
+    fake.send_message(group, erin, "/quiz 1")  # the chat is free again
+    wait_text(fake, group.id, "共 1 题")
+    fake.send_message(group, erin, "/stop")
