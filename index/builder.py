@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,21 +71,67 @@ def default_cache() -> EmbeddingCache:
     return EmbeddingCache(data_dir() / "embeddings.sqlite")
 
 
-def bundled_index_dir() -> Path:
-    return data_dir() / "bundled-index"
+def managed_index_dir() -> Path:
+    """The index the bot and `ask` use by default: bundled corpus plus added documents."""
+    return data_dir() / "index"
 
 
-def ensure_bundled_index(encoder: Encoder, folder: Path | None = None) -> Path:
-    """The bundled corpus's index, (re)built when missing, stale, damaged or of another model."""
-    folder = folder or bundled_index_dir()
-    fingerprint = sources_fingerprint([BUNDLED_DIR])
+def library_dir() -> Path:
+    """Documents organisers added (files stored under sanitised names)."""
+    return data_dir() / "library"
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What the managed index is built from."""
+
+    folders: tuple[Path, ...]
+    excluded: frozenset[str] = frozenset()  # doc_ids organisers removed from the bundled corpus
+
+    def fingerprint(self) -> str:
+        existing = [f for f in self.folders if f.is_dir()]
+        return hashlib.sha256(
+            (sources_fingerprint(existing) + "|" + ",".join(sorted(self.excluded))).encode()
+        ).hexdigest()
+
+    def collect(self) -> CorpusBatch:
+        batch = collect_passages([f for f in self.folders if f.is_dir()], [])
+        batch.documents = [d for d in batch.documents if d.doc_id not in self.excluded]
+        batch.passages = [p for p in batch.passages if p.doc_id not in self.excluded]
+        return batch
+
+
+def default_sources() -> Sources:
+    return Sources((BUNDLED_DIR,))
+
+
+def ensure_index(encoder: Encoder, sources: Sources | None = None, folder: Path | None = None) -> Path:
+    """The managed index, (re)built when missing, stale, damaged or of another model."""
+    sources = sources or default_sources()
+    folder = folder or managed_index_dir()
+    fingerprint = sources.fingerprint()
     try:
         manifest = read_manifest(folder)
         if manifest.get("sources") == fingerprint and manifest.get("model") == encoder.name:
             return folder
     except IndexStoreError as exc:
-        log.info("bundled index unusable (%s); rebuilding", exc)
-    batch = collect_passages([BUNDLED_DIR], [])
-    log.info("building the bundled index: %d passages", len(batch.passages))
-    build_index(batch.passages, encoder, folder, default_cache(), extra={"sources": fingerprint})
+        log.info("index unusable (%s); rebuilding", exc)
+    rebuild_index(encoder, sources, folder)
     return folder
+
+
+def rebuild_index(encoder: Encoder, sources: Sources, folder: Path) -> dict:
+    """Build beside the old index and swap it in atomically; unchanged text is not re-embedded."""
+    remove_stale_staging(folder)
+    batch = sources.collect()
+    log.info("event=index_build passages=%d documents=%d", len(batch.passages), len(batch.documents))
+    return build_index(
+        batch.passages, encoder, folder, default_cache(), extra={"sources": sources.fingerprint()}
+    )
+
+
+def remove_stale_staging(folder: Path) -> None:
+    """Staging directories left by a build that was killed (the index itself is intact)."""
+    for leftover in folder.parent.glob(f".{folder.name}.staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+        log.warning("event=stale_staging_removed path=%s", leftover)

@@ -15,6 +15,7 @@ from bot.core.database import Database
 from bot.core.library import DocumentSummary, Library, PassageContext
 from bot.core.limits import RateLimiter
 from bot.core.texts import topics_hint
+from index.hybrid import HybridIndex
 
 PAGE_SIZE = 3
 PAGES = 3  # citations kept per answer: PAGE_SIZE * PAGES
@@ -69,6 +70,11 @@ class ChatService:
         return AnswerPage(
             answer_id, answer, page, pages, start + 1, answer.citations[start : start + PAGE_SIZE]
         )
+
+    def replace_index(self, index: HybridIndex) -> None:
+        """Swap in a rebuilt index; questions already running finish on the old one."""
+        self.assistant.index = index
+        self.library = Library(index.passages)
 
     def context(self, passage_id: str) -> PassageContext | None:
         return self.library.context(passage_id)

@@ -9,12 +9,13 @@ from pathlib import Path
 from bot.core.answering import Assistant
 from bot.core.chat import ChatService
 from bot.core.database import Database
+from bot.core.documents import DocumentManager
 from bot.core.limits import RateLimiter
 from bot.core.quiz.bank import bank_for
 from bot.core.quiz.engine import QuizEngine
 from bot.core.scope import load_scope_judge
 from corpus.model import Passage
-from index.builder import ensure_bundled_index
+from index.builder import ensure_index
 from index.encoder import load_encoder
 from index.paths import data_dir
 from index.store import load_index
@@ -24,15 +25,22 @@ log = logging.getLogger(__name__)
 
 
 def open_assistant(index_dir: Path | None = None, model: str | None = None) -> Assistant:
-    """The given index, or the bundled corpus's index (built on first use)."""
+    """The given index, or the managed index of the bundled corpus plus added documents."""
     # The tokenizer dictionaries load while torch loads the model (cold start is what users wait for).
     warming = threading.Thread(target=warm_up, name="warm-up", daemon=True)
     warming.start()
     encoder = load_encoder(model)
-    folder = index_dir if index_dir is not None else ensure_bundled_index(encoder)
+    folder = index_dir if index_dir is not None else ensure_index(encoder, DocumentManager(encoder).sources())
     index, manifest = load_index(folder, encoder.name)
     warming.join()
-    log.info("index %s: %d passages, model %s", folder, index.size, manifest["model"])
+    log.info(
+        "event=index_loaded path=%s passages=%d documents=%d built_at=%s model=%s",
+        folder,
+        index.size,
+        manifest["counts"]["documents"],
+        manifest.get("built_at"),
+        manifest["model"],
+    )
     return Assistant(index=index, encoder=encoder, scope=load_scope_judge(encoder))
 
 

@@ -6,19 +6,21 @@ import logging
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     PollAnswerHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.core.chat import ChatService
+from bot.core.documents import DocumentManager
 from bot.core.quiz.engine import QuizEngine
-from bot.telegram_app import handlers, quiz_handlers
+from bot.telegram_app import admin_handlers, handlers, quiz_handlers
 from bot.telegram_app.config import BotConfig
+from bot.telegram_app.resilience import ResilientRateLimiter
 
 log = logging.getLogger("policybot.bot")
 
@@ -32,6 +34,7 @@ COMMANDS = [
     BotCommand("rank", "本群答题排行"),
     BotCommand("review", "复习答错的题"),
     BotCommand("daily", "每日一题：/daily 08:30 或 off"),
+    BotCommand("remove", "管理员：删除一份学习资料"),
     BotCommand("help", "使用帮助"),
 ]
 
@@ -48,11 +51,13 @@ async def _post_shutdown(application: Application) -> None:
     log.info("event=stopped")
 
 
-def build_application(config: BotConfig, service: ChatService, quiz: QuizEngine) -> Application:
+def build_application(
+    config: BotConfig, service: ChatService, quiz: QuizEngine, documents: DocumentManager | None = None
+) -> Application:
     builder = (
         Application.builder()
         .token(config.token)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(ResilientRateLimiter(max_retries=5))
         .concurrent_updates(64)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -65,6 +70,7 @@ def build_application(config: BotConfig, service: ChatService, quiz: QuizEngine)
     application = builder.build()
     application.bot_data["service"] = service
     application.bot_data["quiz"] = quiz
+    application.bot_data["documents"] = documents or DocumentManager(service.assistant.encoder)
     application.bot_data["quiz_seconds"] = config.quiz_seconds
     application.bot_data["timezone"] = config.timezone
     application.bot_data["config"] = config
@@ -74,6 +80,7 @@ def build_application(config: BotConfig, service: ChatService, quiz: QuizEngine)
 
 def _add_handlers(app: Application) -> None:
     messages = filters.UpdateType.MESSAGE  # edits of old messages are not new questions
+    app.add_handler(TypeHandler(Update, admin_handlers.gate), group=-1)
     app.add_handler(CommandHandler("start", handlers.start, filters=messages))
     app.add_handler(CommandHandler("help", handlers.help_command, filters=messages))
     app.add_handler(CommandHandler("docs", handlers.docs_command, filters=messages))
@@ -87,7 +94,9 @@ def _add_handlers(app: Application) -> None:
         ("daily", quiz_handlers.daily_command),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=messages))
+    app.add_handler(CommandHandler("remove", admin_handlers.remove_command, filters=messages))
     app.add_handler(PollAnswerHandler(quiz_handlers.receive_poll_answer))
+    app.add_handler(CallbackQueryHandler(admin_handlers.confirm_removal, pattern=r"^rm:"))
     app.add_handler(CallbackQueryHandler(quiz_handlers.receive_option_button, pattern=r"^qa:"))
     app.add_handler(CallbackQueryHandler(handlers.on_button))
     text = messages & filters.TEXT & ~filters.COMMAND
@@ -101,7 +110,7 @@ def _add_handlers(app: Application) -> None:
     app.add_error_handler(handlers.on_error)
 
 
-def run_bot(config: BotConfig, service: ChatService, quiz: QuizEngine) -> None:
+def run_bot(config: BotConfig, service: ChatService, quiz: QuizEngine, documents: DocumentManager) -> None:
     """Long polling until SIGINT/SIGTERM; network errors are retried by PTB."""
-    application = build_application(config, service, quiz)
+    application = build_application(config, service, quiz, documents)
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)

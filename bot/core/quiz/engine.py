@@ -118,10 +118,15 @@ class Standing:
 class QuizEngine:
     def __init__(self, db: Database, bank: QuizBank, clock=time.time) -> None:
         self._db = db
-        self.bank = bank
-        self._items = bank.by_id()
         self._clock = clock
+        self.replace_bank(bank)
         db.executescript(SCHEMA)
+
+    def replace_bank(self, bank: QuizBank) -> None:
+        """New material, new questions; items already asked stay answerable by id."""
+        previous = getattr(self, "_items", {})
+        self.bank = bank
+        self._items = {**previous, **bank.by_id()}
 
     # ------------------------------------------------------------- sessions
     def start(self, chat_id: int, owner_id: int, size: int = DEFAULT_QUESTIONS, keyword: str | None = None,
