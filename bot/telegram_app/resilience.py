@@ -3,7 +3,7 @@
 PTB's AIORateLimiter already honours RetryAfter. A 502 or a timeout on sendMessage would
 otherwise drop that answer, so those are retried with exponential backoff. Long polling
 (getUpdates) has its own retry loop in PTB and is left alone; a BadRequest is our mistake and is
-never retried.
+never retried. Chat actions bypass the message budget.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ class ResilientRateLimiter(AIORateLimiter):
         self._first_delay = first_delay
 
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[override]
+        if endpoint == "sendChatAction":
+            # "typing…" is not a message: it must not halve the ~30 messages/s budget for answers.
+            return await callback(*args, **kwargs)
         delay = self._first_delay
         for attempt in range(1, self._attempts + 1):
             try:
