@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from index.hybrid import SearchResult
 MODEL_FILE = Path(__file__).with_name("scope_model.json")
 BACKGROUND_FILE = Path(__file__).with_name("background_questions.txt")
 FEATURES = (
+    "quantity_missing",
     "known_terms_zh",
     "matched_terms_zh",
     "dense_z_zh",
@@ -38,10 +40,35 @@ FEATURES = (
 )
 
 
+# A question asking "how many / when" is answerable only if the cited sentences hold a quantity
+# (of the unit asked for, when it names one: 多少公里 needs kilometres, 多少万 needs a real number
+# of ten-thousands — the speech's redacted "**万人次" does not count).
+_UNITS = "周岁|小时|分钟|公里|年|月|日|号|天|周|次|个|万|亿|%|位|名|届|岁|米|元|人|倍|户|项|条"
+_UNIT_ALIASES = {"天": "天|日", "日": "天|日", "号": "号|日", "个": _UNITS}  # 几个人 asks for 人
+_ASKS_QUANTITY = re.compile(
+    rf"(?:多少|(?<!哪)几)({_UNITS})?|哪一?年|哪天|什么时候|何时|多久|多长|多大|多高|多远|多重|"
+    r"how many|how much|how long|what year|when",
+    re.I,
+)
+_NUMBER = r"(?<![第*])(?:\d+(?:\.\d+)?|[〇零一二三四五六七八九十百千万两几]+)"
+
+
+def quantity_missing(result: SearchResult) -> float:
+    """1 when the question asks for a number or date and none of the best sentences has one."""
+    asked = _ASKS_QUANTITY.search(result.query)
+    if not asked:
+        return 0.0
+    unit = _UNIT_ALIASES.get(asked.group(1) or "", asked.group(1) or _UNITS)
+    pattern = re.compile(f"{_NUMBER}(?:{unit})")
+    sentences = [hit.best_sentence for hit in result.hits[:3]]
+    return 0.0 if any(pattern.search(s) for s in sentences) else 1.0
+
+
 def scope_features(result: SearchResult, background_similarity: float) -> dict[str, float]:
     e = result.evidence
     zh, other = e.cjk, 1.0 - e.cjk
     return {
+        "quantity_missing": quantity_missing(result),
         "known_terms_zh": e.known_terms * zh,
         "matched_terms_zh": e.matched_terms * zh,
         "dense_z_zh": e.top_dense_z * zh,
