@@ -1,0 +1,54 @@
+"""The in/out-of-scope decision's parts, on hand-made search results."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.core.scope import FEATURES, ScopeModel, quantity_missing
+from corpus.model import Passage
+from index.hybrid import Evidence, Hit, SearchResult
+
+
+def result(question: str, sentences: list[str]) -> SearchResult:
+    hits = [
+        Hit(Passage(f"p{i}", "d", "文件", "", "", s, 0, len(s)), 1.0, 0.8, 0.8, 1.0, s)
+        for i, s in enumerate(sentences)
+    ]
+    evidence = Evidence(1.0, 1.0, 1.0, 1.0, 0.8, 2, 1.0, 1.0, 1.0)
+    return SearchResult(question, hits, evidence, False, np.zeros(4, dtype=np.float32))
+
+
+@pytest.mark.parametrize(
+    "question, sentences, missing",
+    [
+        ("龙川江全长多少公里？", ["说龙川江边要整个坐的地方,完成任务啦;"], 1.0),
+        ("五一期间接待了多少万游客？", ["预计接待游客**万人次,同比增长**%。"], 1.0),
+        ("居委会每届任期几年？", ["居民委员会每届任期五年，其成员可以连选连任。"], 0.0),
+        (
+            "调解协议生效后多少天内申请司法确认？",
+            ["自调解协议生效之日起三十日内共同向人民法院申请司法确认。"],
+            0.0,
+        ),
+        ("村委会由几个人组成？", ["村民委员会由主任、副主任和委员共三至七人组成。"], 0.0),
+        ("创建品牌的主题是什么？", ["把“世界菌乡、你我共享”为主题的创建品牌打响。"], 0.0),
+    ],
+)
+def test_quantity_questions_need_a_quantity(question: str, sentences: list[str], missing: float) -> None:
+    assert quantity_missing(result(question, sentences)) == missing
+
+
+def test_background_veto_and_probability() -> None:
+    n = len(FEATURES)
+    model = ScopeModel(weights=(1.0,) * n, bias=0.0, threshold=0.5, mean=(0.0,) * n, scale=(1.0,) * n,
+                       background_veto=0.08)  # fmt: skip
+    features = dict.fromkeys(FEATURES, 0.0)
+    assert model.probability(features) == pytest.approx(0.5)
+    features["background_margin"] = 0.09  # closer to everyday chat than to any passage
+    assert model.probability(features) == 0.0
+
+
+def test_shipped_model_matches_the_feature_list() -> None:
+    model = ScopeModel.load()
+    assert len(model.weights) == len(model.mean) == len(model.scale) == len(FEATURES)
+    assert 0.0 < model.threshold < 1.0
