@@ -30,10 +30,11 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.question_sets import load_all, run  # noqa: E402
 from corpus.loaders import load_passages_jsonl  # noqa: E402
+from corpus.model import Passage  # noqa: E402
 from index.builder import default_cache  # noqa: E402
 from index.encoder import normalize_rows  # noqa: E402
 from index.evaluation import SINGLE_RETRIEVERS, evaluate, load_queries  # noqa: E402
-from index.hybrid import DenseStats, HybridIndex  # noqa: E402
+from index.hybrid import DenseStats, HybridIndex, sentence_units  # noqa: E402
 from index.keywords import KeywordIndex  # noqa: E402
 from index.vectors import VectorIndex  # noqa: E402
 
@@ -132,29 +133,33 @@ def synthetic_100k(assistant, size: int = 100_000) -> None:
     rng = random.Random(7)
     sentences = [s for p in assistant.index.passages for s in p.text.split("。") if len(s) > 8]
     texts = ["。".join(rng.sample(sentences, 3)) + "。" for _ in range(size)]
+    passages = [
+        Passage(f"s{i}", "synthetic", "合成语料", "", f"第{i}段", t, 0, len(t)) for i, t in enumerate(texts)
+    ]
+    _, offsets = sentence_units(passages)
     dim = assistant.encoder.dim
     started = time.perf_counter()
     vectors = normalize_rows(np.random.default_rng(7).standard_normal((size, dim)).astype(np.float32))
     sentence_vectors = normalize_rows(
-        np.random.default_rng(8).standard_normal((size * 3, dim)).astype(np.float32)
+        np.random.default_rng(8).standard_normal((int(offsets[-1]), dim)).astype(np.float32)
     )
-    base = assistant.index
     index = HybridIndex(
-        passages=[base.passages[i % base.size] for i in range(size)],
+        passages=passages,
         passage_vectors=vectors,
         sentence_vectors=sentence_vectors,
-        sentence_offsets=np.arange(0, size * 3 + 1, 3, dtype=np.int64),
+        sentence_offsets=offsets,
         dense=VectorIndex.build(vectors),
         sentences=VectorIndex.build(sentence_vectors),
         words=KeywordIndex.build(texts, "words"),
         bigrams=KeywordIndex.build(texts, "bigrams"),
         passage_stats=DenseStats.of(vectors),
         sentence_stats=DenseStats.of(sentence_vectors),
-        weights=base.weights,
-        model=base.model,
+        weights=assistant.index.weights,
+        model=assistant.index.model,
     )
     print(
-        f"\nsynthetic index: {size} passages, {size * 3} sentence vectors, built in {time.perf_counter() - started:.0f} s (random vectors)"
+        f"\nsynthetic index: {size} passages, {len(sentence_vectors)} sentence vectors, "
+        f"built in {time.perf_counter() - started:.0f} s (random vectors)"
     )
     questions = [q.q for q in load_all()]
     for q in questions[:5]:
