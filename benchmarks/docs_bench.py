@@ -26,6 +26,7 @@ import io
 import random
 import re
 import shutil
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -124,9 +125,14 @@ def seed_data_dir(target: Path) -> str:
 
     source = data_dir()
     copied = []
-    for cache in sorted(source.glob("embeddings.sqlite*")):
-        shutil.copy(cache, target / cache.name)
-        copied.append(cache.name)
+    if (source / "embeddings.sqlite").is_file():
+        # through SQLite: a plain file copy of a live database can be torn
+        with (
+            sqlite3.connect(source / "embeddings.sqlite") as src,
+            sqlite3.connect(target / "embeddings.sqlite") as dst,
+        ):
+            src.backup(dst)
+        copied.append("embeddings.sqlite")
     if (source / "index" / "manifest.json").is_file():
         shutil.copytree(source / "index", target / "index")
         copied.append("index/")

@@ -187,12 +187,26 @@ def _build_document(parsed: _Parsed, name: str, title: str | None) -> Document:
     note = clean_lines(parsed.preamble)
     return Document(
         doc_id=stem,
-        title=_clean_title(title or "") or parsed.title or stem,
+        title=_clean_title(title or "") or parsed.title or _title_line(lines, name) or stem,
         text="\n".join(note + lines),
         source=name,
         preamble="\n".join(note),
         meta={"format": _suffix(name).lstrip("."), **parsed.meta},
     )
+
+
+_TITLE_LINE = re.compile(r"^[^。！？；：:;!?，,]{4,40}$")
+_STRUCTURE_LINE = re.compile(
+    r"^(第.{1,8}[编章节条]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、])"
+)
+
+
+def _title_line(lines: list[str], name: str) -> str:
+    """A plain-text file's first line is its title when it reads like one (short, no sentence marks)."""
+    first = lines[0] if lines else ""
+    if _suffix(name) != ".txt" or len(lines) < 2 or _STRUCTURE_LINE.match(first):
+        return ""
+    return first if _TITLE_LINE.match(first) and re.search(r"[\u4e00-\u9fff]", first) else ""
 
 
 def _clean_title(title: str) -> str:

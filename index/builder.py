@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,6 +116,9 @@ def ensure_index(encoder: Encoder, sources: Sources | None = None, folder: Path 
     try:
         manifest = read_manifest(folder)
         if manifest.get("sources") == fingerprint and manifest.get("model") == encoder.name:
+            with build_lock(folder, wait=False) as locked:
+                if locked:  # nobody is building: leftovers of a killed build can go
+                    remove_stale_staging(folder)
             return folder
     except IndexStoreError as exc:
         log.info("index unusable (%s); rebuilding", exc)
@@ -122,12 +128,32 @@ def ensure_index(encoder: Encoder, sources: Sources | None = None, folder: Path 
 
 def rebuild_index(encoder: Encoder, sources: Sources, folder: Path) -> dict:
     """Build beside the old index and swap it in atomically; unchanged text is not re-embedded."""
-    remove_stale_staging(folder)
-    batch = sources.collect()
-    log.info("event=index_build passages=%d documents=%d", len(batch.passages), len(batch.documents))
-    return build_index(
-        batch.passages, encoder, folder, default_cache(), extra={"sources": sources.fingerprint()}
-    )
+    with build_lock(folder, wait=True):
+        remove_stale_staging(folder)
+        batch = sources.collect()
+        log.info("event=index_build passages=%d documents=%d", len(batch.passages), len(batch.documents))
+        return build_index(
+            batch.passages, encoder, folder, default_cache(), extra={"sources": sources.fingerprint()}
+        )
+
+
+@contextmanager
+def build_lock(folder: Path, wait: bool) -> Iterator[bool]:
+    """One build of an index at a time across processes (the bot and `policybot docs` may race).
+
+    An flock is released by the kernel when its holder dies, so a killed build never blocks the next.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f".{folder.name}.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def remove_stale_staging(folder: Path) -> None:

@@ -6,12 +6,16 @@ SQLite in WAL mode: concurrent readers, crash-safe writes, vectors stored as raw
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS vectors (
@@ -32,14 +36,32 @@ class EmbeddingCache:
 
     def __init__(self, path: Path | None = None) -> None:
         self._lock = threading.Lock()
-        target = ":memory:" if path is None else str(path)
+        self._path = path
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(target, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(_SCHEMA)
+        self._db = self._open()
         self.hits = 0
         self.misses = 0
+
+    def _open(self) -> sqlite3.Connection:
+        """Connect; a damaged cache file is set aside and started afresh (it only saves time)."""
+        target = ":memory:" if self._path is None else str(self._path)
+        for attempt in range(2):
+            try:
+                db = sqlite3.connect(target, check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute(_SCHEMA)
+                return db
+            except sqlite3.DatabaseError:
+                if self._path is None or attempt:
+                    raise
+                aside = self._path.with_name(f"{self._path.name}.damaged-{int(time.time())}")
+                log.warning("event=embedding_cache_damaged path=%s moved_to=%s", self._path, aside)
+                for suffix in ("", "-wal", "-shm"):
+                    part = Path(f"{self._path}{suffix}")
+                    if part.exists():
+                        part.rename(Path(f"{aside}{suffix}"))
+        raise AssertionError("unreachable")
 
     def embed(
         self, model: str, texts: list[str], compute: Callable[[list[str]], np.ndarray], dim: int
@@ -61,6 +83,13 @@ class EmbeddingCache:
         return out
 
     def _lookup(self, model: str, hashes: set[str], dim: int) -> dict[str, np.ndarray]:
+        try:
+            return self._lookup_rows(model, hashes, dim)
+        except sqlite3.DatabaseError:
+            log.warning("event=embedding_cache_unreadable path=%s", self._path)
+            return {}  # recompute: slower, never wrong
+
+    def _lookup_rows(self, model: str, hashes: set[str], dim: int) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         wanted = list(hashes)
         with self._lock:
@@ -79,8 +108,11 @@ class EmbeddingCache:
 
     def _store(self, model: str, vectors: dict[str, np.ndarray]) -> None:
         rows = [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in vectors.items()]
-        with self._lock, self._db:
-            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
+        try:
+            with self._lock, self._db:
+                self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
+        except sqlite3.DatabaseError:
+            log.warning("event=embedding_cache_unwritable path=%s", self._path)
 
     def close(self) -> None:
         with self._lock:

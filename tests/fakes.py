@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+from pathlib import Path
 
 import numpy as np
 
@@ -38,3 +40,18 @@ class HashEncoder:
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts)
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy a live SQLite database through SQLite itself.
+
+    Reading the file with plain open()/close() in a process that has it open would drop that
+    process's POSIX locks on it, and concurrent writers could then corrupt it.
+    """
+    src = sqlite3.connect(str(source))
+    dst = sqlite3.connect(str(target))
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()

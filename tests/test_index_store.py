@@ -115,3 +115,13 @@ def test_cache_embeds_only_new_text(tmp_path: Path, hash_encoder: HashEncoder) -
     extra = HybridIndex.build(passages[2:], HashEncoder(), cache=EmbeddingCache())
     assert new_texts == len(extra.passages) + len(extra.sentence_vectors)
     assert cache.hits >= 2
+
+
+def test_a_damaged_cache_is_set_aside_not_fatal(tmp_path: Path, hash_encoder: HashEncoder) -> None:
+    path = tmp_path / "cache.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    cache = EmbeddingCache(path)
+    index = HybridIndex.build(_passages(), hash_encoder, cache=cache)
+    assert index.size == len(_passages())
+    assert list(tmp_path.glob("cache.sqlite.damaged-*"))
+    assert cache.misses > 0 and EmbeddingCache(path).hits == 0

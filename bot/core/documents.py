@@ -34,6 +34,7 @@ from index.store import load_index
 log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 _UNSAFE = re.compile(r"[^\w\u3400-\u9fff（）()\-]+")
+_SKIPPED_BY_LOADER = re.compile(r"^(sources|readme|licen[cs]e)", re.IGNORECASE)  # see corpus.loaders
 
 
 class DocumentError(Exception):
@@ -81,7 +82,13 @@ def text_hash(passages: list[Passage]) -> str:
 
 def report_of(document: Document, passages: list[Passage]) -> DocumentReport:
     roots = {p.section.split(" › ")[0] for p in passages}
-    parts = len([r for r in roots if r not in {"题注", "引言", "正文", "结束语", "序言"}])
+    parts = len(
+        [
+            r
+            for r in roots
+            if r not in {"题注", "引言", "正文", "结束语", "序言"} and not re.fullmatch(r"第.+条", r)
+        ]
+    )
     articles = len({p.location.split(" ")[-1] for p in passages if re.search(r"第.+条$", p.location)})
     return DocumentReport(document.doc_id, document.title, parts, articles, len(passages))
 
@@ -190,7 +197,11 @@ class DocumentManager:
     def _free_name(self, name: str) -> str:
         """A library file name whose stem is no other document's id (ids name documents)."""
         stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
-        taken = {doc_id for doc_id, _ in self.documents()}
+        if _SKIPPED_BY_LOADER.match(stem):  # the corpus loader would never read it
+            stem = f"文件_{stem}"
+            name = f"{stem}{suffix}"
+        # Ids of removed bundled documents stay taken: a file with such an id would be excluded too.
+        taken = {doc_id for doc_id, _ in self.documents()} | set(self.state().excluded)
         candidate, n = name, 2
         while (self.library / candidate).exists() or PurePosixPath(candidate).stem in taken:
             candidate, n = f"{stem}-{n}{suffix}", n + 1

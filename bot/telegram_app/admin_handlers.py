@@ -75,7 +75,9 @@ async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     message, user = update.effective_message, update.effective_user
     document = message.document
     if not is_admin(context, user.id):
-        log.warning("event=upload_refused user=%s file_size=%s", user.id, document.file_size)
+        log.warning(
+            "event=upload_refused chat=%s user=%s file_size=%s", message.chat_id, user.id, document.file_size
+        )
         await message.reply_text(NOT_ADMIN + "如需补充学习资料，请联系管理员。")
         return
     if document.file_size and document.file_size > MAX_UPLOAD_BYTES:
@@ -87,6 +89,7 @@ async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         manager = documents_of(context)
         parsed, passages = await asyncio.to_thread(manager.understand, data, name)
     except DocumentError as exc:
+        log.info("event=upload_rejected chat=%s user=%s reason=%s", message.chat_id, user.id, exc)
         await message.reply_text(f"未能添加：{exc}")
         return
     await message.reply_text(
@@ -97,6 +100,7 @@ async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         try:
             report = await asyncio.to_thread(manager.add, data, name, user.id, _swap(context))
         except DocumentError as exc:
+            log.info("event=upload_rejected chat=%s user=%s reason=%s", message.chat_id, user.id, exc)
             await message.reply_text(f"未能添加：{exc}")
             return
     await message.reply_text(
@@ -119,7 +123,7 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """/remove <文件名或标题>: ask for confirmation with a button."""
     message, user = update.effective_message, update.effective_user
     if not is_admin(context, user.id):
-        log.warning("event=admin_refused user=%s command=remove", user.id)
+        log.warning("event=admin_refused chat=%s user=%s command=remove", message.chat_id, user.id)
         await message.reply_text(NOT_ADMIN)
         return
     name = " ".join(context.args or []).strip()

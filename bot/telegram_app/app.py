@@ -104,6 +104,11 @@ def _add_handlers(app: Application) -> None:
     app.add_handler(MessageHandler(text & filters.ChatType.GROUPS, handlers.group_text))
     app.add_handler(
         MessageHandler(
+            messages & filters.ChatType.PRIVATE & filters.Document.ALL, admin_handlers.receive_document
+        )
+    )
+    app.add_handler(
+        MessageHandler(
             messages & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND, handlers.non_text
         )
     )
