@@ -148,8 +148,8 @@ def synthetic_100k(assistant, size: int = 100_000) -> None:
         passage_vectors=vectors,
         sentence_vectors=sentence_vectors,
         sentence_offsets=offsets,
-        dense=VectorIndex.build(vectors),
-        sentences=VectorIndex.build(sentence_vectors),
+        dense=VectorIndex.build(vectors),  # "auto": exact at this size
+        sentences=VectorIndex.build(sentence_vectors),  # "auto": HNSW past 200k vectors
         words=KeywordIndex.build(texts, "words"),
         bigrams=KeywordIndex.build(texts, "bigrams"),
         passage_stats=DenseStats.of(vectors),
@@ -213,13 +213,17 @@ def main() -> int:
     )
     parser.add_argument("--skip-100k", action="store_true")
     parser.add_argument("--skip-sets", action="store_true")
+    parser.add_argument("--skip-processes", action="store_true", help="skip cold start and build timing")
+    parser.add_argument("--skip-questions", action="store_true", help="skip the hand-written question sets")
     args = parser.parse_args()
     from bot.core.loading import open_assistant
 
-    cold_start_and_build()
+    if not args.skip_processes:
+        cold_start_and_build()
     assistant = open_assistant()
-    question_sets(assistant)
-    warm_latency(assistant)
+    if not args.skip_questions:
+        question_sets(assistant)
+        warm_latency(assistant)
     if not args.skip_sets:
         bench_sets(args.bench, assistant.encoder)
     if not args.skip_100k:

@@ -58,7 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--passages", action="append", default=[], type=Path, help="jsonl 段落文件（可多次）")
     build.add_argument("--out", required=True, type=Path, help="索引输出目录")
     build.add_argument("--model", help="sentence-transformers 模型名称或路径")
-    build.add_argument("--factory", default="Flat", help="FAISS 索引类型，如 Flat、HNSW32、IVF1024,Flat")
+    build.add_argument(
+        "--factory",
+        default="auto",
+        help="FAISS 索引类型：auto（默认，规模大时自动用 HNSW）、Flat、HNSW32、IVF1024,Flat",
+    )
     build.add_argument("--no-cache", action="store_true", help="不使用向量缓存")
     build.set_defaults(run=_index_build)
 

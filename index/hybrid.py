@@ -18,7 +18,7 @@ from index.embedding_cache import EmbeddingCache
 from index.encoder import MAX_QUERY_CHARS, Encoder
 from index.fusion import FusionWeights, column_stats, standardise
 from index.keywords import KeywordIndex
-from index.tokens import cjk_share, content_terms, normalize
+from index.tokens import bigrams, cjk_share, content_terms, normalize
 from index.vectors import DEFAULT_FACTORY, VectorIndex
 
 CANDIDATES = 50  # per retriever, before fusion
@@ -93,7 +93,6 @@ class HybridIndex:
     sentence_stats: DenseStats
     weights: FusionWeights
     model: str
-    _corpus_text: str | None = None
 
     @property
     def size(self) -> int:
@@ -228,18 +227,22 @@ class HybridIndex:
         if not total:
             return {"query_terms": 0, "known_terms": 0.0, "matched_terms": 0.0, "cjk": cjk}
         top_text = normalize("\n".join(p.index_text() for p in top))
-        corpus = self._normalized_corpus()
         return {
             "query_terms": len(terms),
-            "known_terms": sum(w for t, w in terms.items() if t in corpus) / total,
+            "known_terms": sum(w for t, w in terms.items() if self._knows(t)) / total,
             "matched_terms": sum(w for t, w in terms.items() if t in top_text) / total,
             "cjk": cjk,
         }
 
-    def _normalized_corpus(self) -> str:
-        if self._corpus_text is None:
-            self._corpus_text = normalize("\n".join(p.index_text() for p in self.passages))
-        return self._corpus_text
+    def _knows(self, term: str) -> bool:
+        """Does the term occur in the material? Its word, or all its character pairs, are indexed.
+
+        Looked up in the BM25 vocabularies (constant time at any size) rather than by scanning text.
+        """
+        if self.words.vocabulary_has(term):
+            return True
+        pairs = bigrams(term)
+        return bool(pairs) and all(self.bigrams.vocabulary_has(p) for p in pairs)
 
 
 def cut_query(query: str) -> tuple[str, bool]:

@@ -25,7 +25,7 @@ from index.hybrid import DenseStats, HybridIndex
 from index.keywords import KeywordIndex
 from index.vectors import VectorIndex
 
-FORMAT = 1
+FORMAT = 2
 REBUILD_HINT = (
     "请运行 `policybot index build --out <目录>` 重新构建索引（内置语料的索引会在下次提问时自动重建）。"
 )
@@ -70,7 +70,7 @@ def save_index(index: HybridIndex, folder: Path, extra: dict | None = None) -> d
         "format": FORMAT,
         "model": index.model,
         "dimensions": int(index.passage_vectors.shape[1]),
-        "factory": index.dense.factory,
+        "factories": {"passages": index.dense.factory, "sentences": index.sentences.factory},
         "counts": {
             "passages": index.size,
             "sentences": int(len(index.sentence_vectors)),
@@ -166,8 +166,8 @@ def _read_parts(folder: Path, manifest: dict, model: str) -> HybridIndex:
         passage_vectors=passage_vectors,
         sentence_vectors=sentence_vectors,
         sentence_offsets=offsets,
-        dense=VectorIndex.load(folder / "passages.faiss", manifest["factory"]),
-        sentences=VectorIndex.load(folder / "sentences.faiss", manifest["factory"]),
+        dense=VectorIndex.load(folder / "passages.faiss", manifest["factories"]["passages"]),
+        sentences=VectorIndex.load(folder / "sentences.faiss", manifest["factories"]["sentences"]),
         words=KeywordIndex.load(folder / "bm25_words", size, "words"),
         bigrams=KeywordIndex.load(folder / "bm25_bigrams", size, "bigrams"),
         passage_stats=DenseStats(stats["passage_mean"], stats["passage_cov"]),

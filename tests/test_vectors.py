@@ -46,3 +46,12 @@ def test_k_larger_than_collection_is_clamped() -> None:
     index = VectorIndex.build(_random_unit(3, 8, 6), "Flat")
     _, ids = index.search(_random_unit(1, 8, 7), 10)
     assert sorted(ids[0].tolist()) == [0, 1, 2]
+
+
+def test_auto_factory_is_exact_until_large() -> None:
+    from index.vectors import EXACT_UP_TO, resolve_factory
+
+    assert resolve_factory("auto", 1_000) == "Flat"
+    assert resolve_factory("auto", EXACT_UP_TO + 1) == "HNSW32"
+    assert resolve_factory("IVF16,Flat", 10) == "IVF16,Flat"
+    assert VectorIndex.build(_random_unit(10, 8, 9)).factory == "Flat"
