@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.quiz.check import check_items
+from bot.core.quiz.check import check_items, format_report
 from bot.core.quiz.generate import GeneratorSettings, generate_items
 from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, QuizItem, answer_matches, fold
 from corpus.bundled import BUNDLED_DIR
@@ -28,6 +28,15 @@ def test_bank_meets_the_targets_with_zero_failures(items, passages) -> None:
     speech = {fold(i.question) + i.answer for i in items if "讲话" in i.doc_title}
     assert len(speech) >= 60
     assert set(report.by_kind) == {FILL, CHOICE, JUDGE}
+
+
+def test_report_names_a_broken_item_in_chinese(items, passages) -> None:
+    good = next(i for i in items if i.kind == FILL)
+    broken = QuizItem.from_dict(good.to_dict() | {"item_id": "manual-1", "answer": "不在原文里的答案"})
+    report = format_report(check_items([good, broken], passages))
+    assert "按题型：填空 2" in report
+    assert "manual-1: 答案没有逐字出现在出处段落中" in report
+    assert "问题条目：1" in report
 
 
 def test_the_four_principles_are_asked_with_each_other_as_distractors(items) -> None:

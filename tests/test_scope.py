@@ -32,6 +32,12 @@ def result(question: str, sentences: list[str]) -> SearchResult:
         ),
         ("村委会由几个人组成？", ["村民委员会由主任、副主任和委员共三至七人组成。"], 0.0),
         ("创建品牌的主题是什么？", ["把“世界菌乡、你我共享”为主题的创建品牌打响。"], 0.0),
+        # Traditional characters ask the same: 幾位 is 几位, and the 4 after redacted names is real.
+        ("工作推進組有幾位副組長？", ["由**任组长,**、**、**、**4位同志任副组长的工作推进组。"], 0.0),
+        ("工作推進組有幾位副組長？", ["专门负责抓好这项工作,第4位同志任组长。"], 1.0),
+        # "When" wants a date, not just any number.
+        ("主题教育馆什么时候开馆？", ["建成了全州首个主题教育馆,接待参观群众3万余人次。"], 1.0),
+        ("主題教育館什麼時候開館？", ["主题教育馆于2022年7月1日正式开馆。"], 0.0),
     ],
 )
 def test_quantity_questions_need_a_quantity(question: str, sentences: list[str], missing: float) -> None:

@@ -24,6 +24,7 @@ import numpy as np
 from index.embedding_cache import EmbeddingCache
 from index.encoder import Encoder
 from index.hybrid import SearchResult
+from index.tokens import normalize
 
 MODEL_FILE = Path(__file__).with_name("scope_model.json")
 BACKGROUND_FILE = Path(__file__).with_name("background_questions.txt")
@@ -46,22 +47,36 @@ FEATURES = (
 _UNITS = "周岁|小时|分钟|公里|年|月|日|号|天|周|次|个|万|亿|%|位|名|届|岁|米|元|人|倍|户|项|条"
 _UNIT_ALIASES = {"天": "天|日", "日": "天|日", "号": "号|日", "个": _UNITS}  # 几个人 asks for 人
 _ASKS_QUANTITY = re.compile(
-    rf"(?:多少|(?<!哪)几)({_UNITS})?|哪一?年|哪天|什么时候|何时|多久|多长|多大|多高|多远|多重|"
-    r"how many|how much|how long|what year|when",
-    re.I,
+    rf"(?:多少|(?<!哪)几)({_UNITS})?|多久|多长|多大|多高|多远|多重|how many|how much|how long", re.I
 )
-_NUMBER = r"(?<![第*])(?:\d+(?:\.\d+)?|[〇零一二三四五六七八九十百千万两几]+)"
+# "When" needs a date: a number of years, months or days, not just any number.
+_ASKS_DATE = re.compile(r"哪一?年|哪天|哪一天|什么时候|什么时间|何时|what year|which year|when", re.I)
+_DATE_UNITS = "年|月|日|号"
+# Not ordinals (第4位); a Chinese numeral right after a redaction (**万人次) is the unit of a
+# hidden number, while digits after one (**、**4位) are real.
+_NUMBER = r"(?<!第)(?:\d+(?:\.\d+)?|(?<!\*)[〇零一二三四五六七八九十百千万两几]+)"
+
+
+def _asked_unit(question: str) -> str | None:
+    """The units an answer must carry a number of, or None when no quantity or date is asked."""
+    if _ASKS_DATE.search(question):
+        return _DATE_UNITS
+    asked = _ASKS_QUANTITY.search(question)
+    if not asked:
+        return None
+    return _UNIT_ALIASES.get(asked.group(1) or "", asked.group(1) or _UNITS)
 
 
 def quantity_missing(result: SearchResult) -> float:
-    """1 when the question asks for a number or date and none of the best sentences has one."""
-    asked = _ASKS_QUANTITY.search(result.query)
-    if not asked:
+    """1 when the question asks for a number or date and none of the best passages has one."""
+    unit = _asked_unit(normalize(result.query))  # 幾 → 几, 什麼時候 → 什么时候, full width → half
+    if unit is None:
         return 0.0
-    unit = _UNIT_ALIASES.get(asked.group(1) or "", asked.group(1) or _UNITS)
     pattern = re.compile(f"{_NUMBER}(?:{unit})")
-    sentences = [hit.best_sentence for hit in result.hits[:3]]
-    return 0.0 if any(pattern.search(s) for s in sentences) else 1.0
+    # Whole passages, not just their best sentence: the number often sits in the sentence after
+    # the one that matches the question's wording best.
+    texts = [normalize(hit.passage.text) for hit in result.hits[:3]]
+    return 0.0 if any(pattern.search(t) for t in texts) else 1.0
 
 
 def scope_features(result: SearchResult, background_similarity: float) -> dict[str, float]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, QuizItem, fold
+from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, KIND_NAMES, QuizItem, fold
 from corpus.model import Passage
 from index.tokens import STOP_WORDS
 
@@ -47,28 +47,28 @@ def check_items(items: list[QuizItem], passages: list[Passage]) -> QualityReport
 def problems(item: QuizItem, passage_text: str | None) -> list[str]:
     found: list[str] = []
     if passage_text is None:
-        found.append("cited passage not in the corpus")
+        found.append("出处段落不在资料中")
     elif item.answer not in passage_text:
-        found.append("answer not verbatim in the cited passage")
+        found.append("答案没有逐字出现在出处段落中")
     if len(fold(item.answer)) < 2 or item.answer in STOP_WORDS:
-        found.append("blank is a stop word or shorter than two characters")
+        found.append("空格处是虚词或不足两个字")
     if item.kind in (FILL, CHOICE) and BLANK not in item.question:
-        found.append("question has no blank")
+        found.append("题干没有空格")
     if item.kind == CHOICE:
         folded = [fold(o) for o in item.options]
         if len(item.options) != 4 or not 0 <= item.correct < 4 or item.options[item.correct] != item.answer:
-            found.append("choice options or correct index are wrong")
+            found.append("选项或正确选项序号不对")
         if len(set(folded)) != len(folded):
-            found.append("distractors collide with each other or the answer")
+            found.append("干扰项与答案或彼此重复")
         for i, a in enumerate(folded):
             for j, b in enumerate(folded):
                 if i != j and a and b and a in b:
-                    found.append("one option contains another")
+                    found.append("一个选项包含另一个选项")
                     break
     if item.kind == JUDGE and (item.options != ["正确", "错误"] or item.correct not in (0, 1)):
-        found.append("true/false options are wrong")
+        found.append("判断题的选项不对")
     if item.kind not in (FILL, CHOICE, JUDGE):
-        found.append(f"unknown kind {item.kind}")
+        found.append(f"未知题型 {item.kind}")
     return sorted(set(found))
 
 
@@ -76,7 +76,8 @@ def format_report(report: QualityReport, speech_title_word: str = "讲话") -> s
     speech = sum(n for title, n in report.by_document.items() if speech_title_word in title)
     lines = [
         f"题目总数：{report.total}（其中讲话 {speech} 题）",
-        "按题型：" + "，".join(f"{kind} {n}" for kind, n in sorted(report.by_kind.items())),
+        "按题型："
+        + "，".join(f"{KIND_NAMES.get(kind, kind)} {n}" for kind, n in sorted(report.by_kind.items())),
         f"答案在出处原文中逐字出现：{report.verbatim}/{report.total}（{report.verbatim_share:.1%}）",
         f"问题条目：{len(report.failures)}",
     ]
