@@ -6,6 +6,7 @@ import pytest
 
 from bot.core.answering import NOT_FOUND
 from bot.core.questions import QuestionError, clean_question
+from bot.core.scope import too_few_words
 
 pytestmark = pytest.mark.slow
 
@@ -44,6 +45,19 @@ def test_out_of_scope_is_not_answered(assistant, question: str) -> None:
     answer = assistant.ask(question)
     assert not answer.found
     assert answer.citations == [] and answer.answer == NOT_FOUND
+
+
+@pytest.mark.parametrize("junk", ["asdf", "ok", "<b>&amp;", "12345", "**bold** _x_", "test test"])
+def test_junk_without_chinese_is_not_answered(assistant, junk: str) -> None:
+    """e5 alone would match these to list-like law articles with high confidence."""
+    assert not assistant.ask(junk).found
+
+
+def test_short_chinese_and_real_english_questions_still_count() -> None:
+    assert not too_few_words("品牌")
+    assert not too_few_words("<b>品牌</b>")
+    assert not too_few_words("Which specialties are used as a logo?")
+    assert too_few_words("<script>alert(1)</script>")
 
 
 def test_k_citations_best_first(assistant) -> None:

@@ -24,7 +24,7 @@ import numpy as np
 from index.embedding_cache import EmbeddingCache
 from index.encoder import Encoder
 from index.hybrid import SearchResult
-from index.tokens import normalize
+from index.tokens import STOP_WORDS, cjk_share, normalize
 
 MODEL_FILE = Path(__file__).with_name("scope_model.json")
 BACKGROUND_FILE = Path(__file__).with_name("background_questions.txt")
@@ -77,6 +77,22 @@ def quantity_missing(result: SearchResult) -> float:
     # the one that matches the question's wording best.
     texts = [normalize(hit.passage.text) for hit in result.hits[:3]]
     return 0.0 if any(pattern.search(t) for t in texts) else 1.0
+
+
+# Markup and entities a user may paste (<b>, &amp;) are not words of a question.
+_MARKUP = re.compile(r"<[^<>]*>|&#?\w+;")
+
+
+def too_few_words(question: str) -> bool:
+    """A question without Chinese needs two different words of three letters or more.
+
+    Why: e5 places short junk ("asdf", "ok", "<b>&amp;") close to list-like passages with a
+    confidence no real question reaches, and without Chinese there are no keywords to check it.
+    """
+    text = _MARKUP.sub(" ", normalize(question))
+    if cjk_share(text) > 0:
+        return False
+    return len({w for w in re.findall(r"[a-z]{3,}", text) if w not in STOP_WORDS}) < 2
 
 
 def scope_features(result: SearchResult, background_similarity: float) -> dict[str, float]:
@@ -149,7 +165,7 @@ class ScopeJudge:
         return scope_features(result, self.background_similarity(result.query_vector))
 
     def probability(self, result: SearchResult) -> float:
-        if not result.hits:
+        if not result.hits or too_few_words(result.query):
             return 0.0
         return self.model.probability(self.features(result))
 
