@@ -2,7 +2,8 @@
 
 Usage: .venv/bin/python benchmarks/bot_bench.py [--users 50] [--questions 5]
 
-Starts tests/fake_telegram.py on 127.0.0.1 and `policybot bot` as a separate process, then:
+Starts tests/fake_telegram.py on 127.0.0.1 and `policybot bot` as a separate process on a temporary
+data folder seeded with the usual index and embedding cache (benchmarks/bot_harness.py), then:
 1. warm reply latency: one user asks questions one after another (question sent → answer received);
 2. load: N users each ask M questions at the same moment (each user waits for an answer before
    the next question), reporting answered/lost, p50/p95 latency and the bot's RSS before/after.
@@ -11,9 +12,9 @@ Starts tests/fake_telegram.py on 127.0.0.1 and `policybot bot` as a separate pro
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -23,28 +24,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bot_harness import ask_and_wait, rss_mb, seed_data_dir  # noqa: E402
 from benchmarks.question_sets import load_all  # noqa: E402
+from tests.bot_process import BotProcess  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 
 TOKEN = "123456:BENCH_TOKEN_abcdefghijklmnop"
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def ask_and_wait(fake: FakeTelegram, chat, user, question: str, timeout: float = 60) -> float | None:
-    before = len(fake.bot_messages(chat.id))
-    started = time.perf_counter()
-    fake.send_message(chat, user, question)
-    try:
-        fake.wait_for(lambda: len(fake.bot_messages(chat.id)) > before, timeout=timeout)
-    except Exception:
-        return None
-    return (time.perf_counter() - started) * 1000
+TIMEOUT = 60.0  # seconds before a question counts as lost
 
 
 def main() -> int:
@@ -53,34 +39,27 @@ def main() -> int:
     parser.add_argument("--questions", type=int, default=5)
     args = parser.parse_args()
     questions = [q.q for q in load_all()]
+    folder = Path(tempfile.mkdtemp(prefix="bot-bench-"))
+    data_dir = folder / "data"
+    data_dir.mkdir()
+    print(f"data folder {data_dir}, seeded from {seed_data_dir(data_dir)}")
     with FakeTelegram(token=TOKEN) as fake:
-        env = dict(
-            os.environ,
-            TELEGRAM_BOT_TOKEN=TOKEN,
-            TELEGRAM_BASE_URL=fake.base_url,
-            TELEGRAM_BASE_FILE_URL=fake.base_file_url,
-            POLICYBOT_QUESTIONS_PER_MINUTE="1000",
-        )
-        bot = subprocess.Popen(
-            [str(ROOT / ".venv/bin/policybot"), "bot"],
-            env=env,
-            stderr=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-        )
+        bot = BotProcess(fake, data_dir, folder / "bot.log", {"POLICYBOT_QUESTIONS_PER_MINUTE": "1000"})
+        bot.start()
         try:
-            fake.wait_until_polling(timeout=120)
             user = fake.user("Warm")
             chat = fake.private_chat(user)
             for q in questions[:3]:
-                ask_and_wait(fake, chat, user, q)
-            latencies = [ask_and_wait(fake, chat, user, q) for q in questions[3:63]]
-            done = [t for t in latencies if t is not None]
+                ask_and_wait(fake, chat, user, q, TIMEOUT)
+            latencies = [ask_and_wait(fake, chat, user, q, TIMEOUT)[1] for q in questions[3:63]]
+            done = [t * 1000 for t in latencies if t is not None]
             print(
                 f"warm reply latency ({len(done)} questions, one user): "
                 f"p50 {np.percentile(done, 50):.0f} ms, p95 {np.percentile(done, 95):.0f} ms"
             )
 
-            rss_before = rss_mb(bot.pid)
+            pid = bot.process.pid
+            rss_before = rss_mb(pid)
             results: list[float | None] = []
             lock = threading.Lock()
 
@@ -88,9 +67,10 @@ def main() -> int:
                 u = fake.user(f"U{n}")
                 c = fake.private_chat(u)
                 for i in range(args.questions):
-                    t = ask_and_wait(fake, c, u, questions[(n * args.questions + i) % len(questions)])
+                    question = questions[(n * args.questions + i) % len(questions)]
+                    _, seconds = ask_and_wait(fake, c, u, question, TIMEOUT)
                     with lock:
-                        results.append(t)
+                        results.append(None if seconds is None else seconds * 1000)
 
             started = time.perf_counter()
             threads = [threading.Thread(target=member, args=(n,)) for n in range(args.users)]
@@ -106,10 +86,10 @@ def main() -> int:
                 f"p50 {np.percentile(answered, 50):.0f} ms, p95 {np.percentile(answered, 95):.0f} ms, "
                 f"{len(answered) / wall:.1f} answers/s"
             )
-            print(f"bot RSS: {rss_before:.0f} MB before the load, {rss_mb(bot.pid):.0f} MB after")
+            print(f"bot RSS: {rss_before:.0f} MB before the load, {rss_mb(pid):.0f} MB after")
         finally:
-            bot.terminate()
-            bot.wait(timeout=30)
+            bot.stop()
+            shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

@@ -26,7 +26,6 @@ import io
 import random
 import re
 import shutil
-import sqlite3
 import sys
 import tempfile
 import threading
@@ -39,6 +38,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bot_harness import ask_and_wait, rss_mb, seed_data_dir  # noqa: E402
 from benchmarks.question_sets import load_all  # noqa: E402
 from tests.bot_process import BotProcess  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
@@ -107,55 +107,7 @@ def document_bytes(text: str, fmt: str) -> bytes:
     return out.getvalue()
 
 
-# ----------------------------------------------------------------- the bot
-
-
-class BenchBot(BotProcess):
-    def __init__(self, fake: FakeTelegram, data_dir: Path, log_path: Path, settings: dict[str, str]) -> None:
-        super().__init__(fake, data_dir, log_path)
-        self.settings = settings
-
-    def env(self) -> dict[str, str]:
-        return super().env() | self.settings
-
-
-def seed_data_dir(target: Path) -> str:
-    """Copy the index and the embedding cache of the usual data folder, when there are any."""
-    from index.paths import data_dir
-
-    source = data_dir()
-    copied = []
-    if (source / "embeddings.sqlite").is_file():
-        # through SQLite: a plain file copy of a live database can be torn
-        with (
-            sqlite3.connect(source / "embeddings.sqlite") as src,
-            sqlite3.connect(target / "embeddings.sqlite") as dst,
-        ):
-            src.backup(dst)
-        copied.append("embeddings.sqlite")
-    if (source / "index" / "manifest.json").is_file():
-        shutil.copytree(source / "index", target / "index")
-        copied.append("index/")
-    return f"{source}: {', '.join(copied) or 'nothing to copy (the bundled corpus will be embedded)'}"
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def ask_and_wait(fake: FakeTelegram, chat, user, question: str, timeout: float) -> tuple[float, float | None]:
-    """(send time, latency in seconds or None when no reply came)."""
-    before = len(fake.bot_messages(chat.id))
-    started = time.monotonic()
-    fake.send_message(chat, user, question)
-    try:
-        fake.wait_for(lambda: len(fake.bot_messages(chat.id)) > before, timeout=timeout)
-    except AssertionError:
-        return started, None
-    return started, time.monotonic() - started
+# ----------------------------------------------------------------- reporting
 
 
 def percentiles(values: list[float]) -> str:
@@ -195,7 +147,7 @@ class Askers:
             self.stop.wait(self.think * rng.uniform(0.5, 1.5))
 
 
-def update_under_load(fake: FakeTelegram, bot: BenchBot, admin, args, questions: list[str]) -> bool:
+def update_under_load(fake: FakeTelegram, bot: BotProcess, admin, args, questions: list[str]) -> bool:
     text = generate_text(args.pages, args.seed, args.text == "invented")
     data = document_bytes(text, args.format)
     print(
@@ -254,7 +206,7 @@ def update_under_load(fake: FakeTelegram, bot: BenchBot, admin, args, questions:
 # ----------------------------------------------------------------- 2. soak with faults
 
 
-def soak(fake: FakeTelegram, bot: BenchBot, args, questions: list[str]) -> bool:
+def soak(fake: FakeTelegram, bot: BotProcess, args, questions: list[str]) -> bool:
     pid = bot.process.pid
     rss_before = rss_mb(pid)
     results: list[tuple[float, float | None]] = []
@@ -354,7 +306,7 @@ def main() -> int:
     with FakeTelegram(token=TOKEN) as fake:
         admin = fake.user("Organiser")
         settings = {"POLICYBOT_ADMIN_IDS": str(admin.id), "POLICYBOT_QUESTIONS_PER_MINUTE": "100000"}
-        bot = BenchBot(fake, data_dir, folder / "bot.log", settings)
+        bot = BotProcess(fake, data_dir, folder / "bot.log", settings)
         started = time.monotonic()
         bot.start()
         print(f"bot polling after {time.monotonic() - started:.0f} s")

@@ -36,10 +36,13 @@ BOT_SETTINGS = frozenset(
 class BotProcess:
     """One `python -m bot.cli bot` process; its stderr goes to `log_path` (appended across restarts)."""
 
-    def __init__(self, fake: FakeTelegram, data_dir: Path, log_path: Path) -> None:
+    def __init__(
+        self, fake: FakeTelegram, data_dir: Path, log_path: Path, settings: dict[str, str] | None = None
+    ) -> None:
         self.fake = fake
         self.data_dir = data_dir
         self.log_path = log_path
+        self.settings = settings or {}  # the BOT_SETTINGS a test or benchmark sets on purpose
         self.process: subprocess.Popen[bytes] | None = None
         self.exit_codes: list[int] = []
 
@@ -55,7 +58,7 @@ class BotProcess:
         for key in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
             env.pop(key, None)  # the fake is on 127.0.0.1; never route the bot through a proxy
         env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
-        return env
+        return env | self.settings
 
     def start(self, timeout: float = START_TIMEOUT) -> None:
         """Start the process and wait until it long-polls (it has run post_init by then)."""

@@ -57,21 +57,10 @@ MAX_UPLOAD = 20 * 1024 * 1024
 FLAG_LAW, FLAG_TITLE = "国旗法(2020-10-17)", "中华人民共和国国旗法"  # a bundled law the admin removes
 
 
-class ConfiguredBot(BotProcess):
-    """A bot process with settings that BotProcess deliberately keeps out of the environment."""
-
-    def __init__(self, fake: FakeTelegram, data_dir: Path, log_path: Path, settings: dict[str, str]) -> None:
-        super().__init__(fake, data_dir, log_path)
-        self.settings = settings
-
-    def env(self) -> dict[str, str]:
-        return super().env() | self.settings
-
-
 @dataclass
 class Setup:
     fake: FakeTelegram
-    bot: ConfiguredBot
+    bot: BotProcess
     admin: User
     admin2: User
     data_dir: Path
@@ -92,7 +81,7 @@ def setup(assistant, session_data_dir: Path, tmp_path_factory) -> Iterator[Setup
             "POLICYBOT_ADMIN_IDS": f"{admin.id}, {admin2.id}",
             "POLICYBOT_QUESTIONS_PER_MINUTE": "1000",
         }
-        bot = ConfiguredBot(fake, data_dir, folder / "bot.log", settings)
+        bot = BotProcess(fake, data_dir, folder / "bot.log", settings)
         bot.start()
         try:
             yield Setup(fake, bot, admin, admin2, data_dir)
@@ -111,7 +100,7 @@ def fake(setup: Setup) -> FakeTelegram:
 
 
 @pytest.fixture
-def bot(setup: Setup) -> ConfiguredBot:
+def bot(setup: Setup) -> BotProcess:
     return setup.bot
 
 
@@ -182,7 +171,7 @@ def tea_docx() -> bytes:
 
 
 def test_admin_uploads_a_gbk_text_and_members_are_answered_from_it(
-    setup: Setup, fake: FakeTelegram, bot: ConfiguredBot
+    setup: Setup, fake: FakeTelegram, bot: BotProcess
 ) -> None:
     admin, chat = admin_chat(setup)
     before = docs_count(fake, chat, admin)
@@ -226,7 +215,7 @@ def test_a_file_from_a_member_is_never_downloaded(setup: Setup, fake: FakeTelegr
 
 
 def test_a_member_uploading_is_refused_politely_and_logged(
-    setup: Setup, fake: FakeTelegram, bot: ConfiguredBot
+    setup: Setup, fake: FakeTelegram, bot: BotProcess
 ) -> None:
     user, chat = member(fake, "Curious")
     reply = refused_upload(fake, chat, user, "我的资料.txt", law_text("某县规定", 3, seed=32).encode())
@@ -347,7 +336,7 @@ def test_an_upload_is_confirmed_despite_bad_gateways_and_rate_limits(
 # ----------------------------------------------------------------- removing a document
 
 
-def test_remove_by_a_member_is_refused(setup: Setup, fake: FakeTelegram, bot: ConfiguredBot) -> None:
+def test_remove_by_a_member_is_refused(setup: Setup, fake: FakeTelegram, bot: BotProcess) -> None:
     user, chat = member(fake, "Mallory")
     count = docs_count(fake, chat, user)
     reply = reply_to(fake, chat, fake.send_message(chat, user, f"/remove {WETLAND_TITLE}").message_id)
@@ -438,7 +427,7 @@ def test_awkward_text_from_an_organiser_gets_a_sensible_reply(
     assert all(c.status == 200 for c in chat_calls(fake, "sendMessage", chat) if c.time >= started)
 
 
-def test_edited_and_forwarded_messages(setup: Setup, fake: FakeTelegram, bot: ConfiguredBot) -> None:
+def test_edited_and_forwarded_messages(setup: Setup, fake: FakeTelegram, bot: BotProcess) -> None:
     user, chat = member(fake)
     first = reply_to(fake, chat, (sent := fake.send_message(chat, user, "三个大抓")).message_id)
     assert first.buttons
@@ -453,9 +442,7 @@ def test_edited_and_forwarded_messages(setup: Setup, fake: FakeTelegram, bot: Co
     assert f"event=handler_error chat={chat.id}" not in bot.log()
 
 
-def test_a_bad_gateway_on_send_message_is_retried(
-    setup: Setup, fake: FakeTelegram, bot: ConfiguredBot
-) -> None:
+def test_a_bad_gateway_on_send_message_is_retried(setup: Setup, fake: FakeTelegram, bot: BotProcess) -> None:
     user, chat = member(fake)
     fake.fail_next("sendMessage", status=502)
     answer = reply_to(fake, chat, fake.send_message(chat, user, "三个大抓").message_id)
@@ -465,9 +452,7 @@ def test_a_bad_gateway_on_send_message_is_retried(
     wait_for_log(bot, r"event=retry endpoint=sendMessage")
 
 
-def test_the_log_has_one_line_per_event_with_ids_and_never_the_token(
-    setup: Setup, bot: ConfiguredBot
-) -> None:
+def test_the_log_has_one_line_per_event_with_ids_and_never_the_token(setup: Setup, bot: BotProcess) -> None:
     log = bot.log()
     assert TOKEN not in log and TOKEN.split(":")[1] not in log
     assert re.search(rf"event=answer chat={setup.admin.id} user={setup.admin.id} ", log)
@@ -477,7 +462,7 @@ def test_the_log_has_one_line_per_event_with_ids_and_never_the_token(
             assert re.match(r"^\S+ \S+ level=\w+ logger=\S+ event=\w+", line), line
 
 
-def test_refusals_are_logged_with_chat_and_user(setup: Setup, fake: FakeTelegram, bot: ConfiguredBot) -> None:
+def test_refusals_are_logged_with_chat_and_user(setup: Setup, fake: FakeTelegram, bot: BotProcess) -> None:
     user, chat = member(fake, "Logged")
     refused_upload(fake, chat, user, "资料.txt", "第一条 内容。".encode())
     wait_for_log(bot, rf"event=upload_refused chat={chat.id} user={user.id}", timeout=3)
@@ -547,7 +532,7 @@ def test_doctor_says_what_to_fix(setup: Setup, fake: FakeTelegram) -> None:
 
 
 def test_restart_keeps_documents_and_allowed_chats_limit_where_the_bot_answers(
-    setup: Setup, fake: FakeTelegram, bot: ConfiguredBot
+    setup: Setup, fake: FakeTelegram, bot: BotProcess
 ) -> None:
     admin, chat = admin_chat(setup)
     count = docs_count(fake, chat, admin)

@@ -11,7 +11,7 @@ import hashlib
 import logging
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
@@ -89,8 +89,7 @@ async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         manager = documents_of(context)
         parsed, passages = await asyncio.to_thread(manager.understand, data, name)
     except DocumentError as exc:
-        log.info("event=upload_rejected chat=%s user=%s reason=%s", message.chat_id, user.id, exc)
-        await message.reply_text(f"未能添加：{exc}")
+        await _reject_upload(message, user.id, exc)
         return
     await message.reply_text(
         f"已收到：{describe(report_of(parsed, passages))}。正在建立索引，完成后会通知你……"
@@ -100,13 +99,17 @@ async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         try:
             report = await asyncio.to_thread(manager.add, data, name, user.id, _swap(context))
         except DocumentError as exc:
-            log.info("event=upload_rejected chat=%s user=%s reason=%s", message.chat_id, user.id, exc)
-            await message.reply_text(f"未能添加：{exc}")
+            await _reject_upload(message, user.id, exc)
             return
     await message.reply_text(
         f"✅ 已加入学习资料：{describe(report)}。现在就可以就它提问了。"
         f"\n文件编号：{report.doc_id}（删除请用 /remove {report.doc_id}）"
     )
+
+
+async def _reject_upload(message: Message, user_id: int, error: DocumentError) -> None:
+    log.info("event=upload_rejected chat=%s user=%s reason=%s", message.chat_id, user_id, error)
+    await message.reply_text(f"未能添加：{error}")
 
 
 def describe(report: DocumentReport) -> str:
