@@ -160,6 +160,14 @@ def _questions(raw: list[str]) -> list[str]:
     return raw
 
 
+def announce_first_build(index: Path | None) -> None:
+    """On a fresh machine the first use builds the bundled index (~35 s); say so, not sit silent."""
+    from index.builder import managed_index_dir
+
+    if index is None and not (managed_index_dir() / "manifest.json").is_file():
+        print("首次使用：正在为学习资料建立索引，约需半分钟，以后不再需要……", file=sys.stderr, flush=True)
+
+
 def _ask(args: argparse.Namespace) -> int:
     from bot.core.loading import open_assistant
 
@@ -175,6 +183,7 @@ def _ask(args: argparse.Namespace) -> int:
                 from bot.core.questions import clean_question
 
                 clean_question(question)  # refuse bad input before loading the model
+                announce_first_build(args.index)
                 assistant = open_assistant(args.index, args.model)
             answer = assistant.ask(question, k=args.k)
         except QuestionError as exc:
@@ -235,6 +244,7 @@ def _chat(args: argparse.Namespace) -> int:
     from bot.core.loading import open_chat_service
 
     print("正在加载模型和索引…", file=sys.stderr, flush=True)
+    announce_first_build(args.index)
     service = open_chat_service(args.index, console=True)
     asyncio.run(run_console(service))
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli import EXIT_USAGE
+from bot.cli import EXIT_USAGE, announce_first_build
 
 
 def _quiz_parts():
@@ -21,6 +21,7 @@ def _quiz_parts():
     try:
         passages = load_passages(managed_index_dir())
     except IndexMissingError:
+        announce_first_build(None)
         encoder = load_encoder()
         passages = load_passages(ensure_index(encoder, DocumentManager(encoder).sources()))
     return passages, bank_for(passages, data_dir() / "quiz_bank.json"), open_state()

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import bm25s
 import numpy as np
 
 from index.tokens import TOKENIZERS
+
+# bm25s sets its logger to DEBUG on import, which prints build chatter into the console chat;
+# let it follow the application's logging level instead.
+logging.getLogger("bm25s").setLevel(logging.NOTSET)
 
 
 class KeywordIndex:

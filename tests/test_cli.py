@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from corpus.bundled import BUNDLED_DIR
+from tests.fakes import copy_sqlite
 
 pytestmark = pytest.mark.slow
 JSON_KEYS = {"question", "found", "answer", "citations"}
@@ -143,3 +144,16 @@ def test_eval_prints_the_metrics(tmp_path: Path, data_dir: Path) -> None:
     assert run.returncode == 0, run.stderr
     for label in ("hit@1: 1.0000", "hit@5: 1.0000", "hit@10", "MRR@10", "latency p50", "latency p95"):
         assert label in run.stdout
+
+
+def test_first_use_says_it_builds_the_index_and_stays_quiet(tmp_path: Path, data_dir: Path) -> None:
+    """A newcomer's first question builds the bundled index: announced once, no library chatter."""
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    copy_sqlite(data_dir / "embeddings.sqlite", fresh / "embeddings.sqlite")  # skip re-embedding
+    first = policybot("ask", "创建品牌的主题是什么？", data_dir=fresh)
+    assert first.returncode == 0, first.stderr
+    assert "首次使用" in first.stderr and "世界菌乡" in first.stdout
+    assert "DEBUG" not in first.stderr, first.stderr  # bm25s forces DEBUG on its logger
+    again = policybot("ask", "创建品牌的主题是什么？", data_dir=fresh)
+    assert again.returncode == 0 and "首次使用" not in again.stderr
