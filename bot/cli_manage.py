@@ -115,15 +115,11 @@ def docs_add(args: argparse.Namespace) -> int:
 
 
 def docs_list(args: argparse.Namespace) -> int:
-    from collections import Counter
-
+    from bot.core.library import Library
     from index.store import load_passages
 
-    manager = _documents()
-    passages = load_passages(manager.index_dir)
-    counts = Counter(p.doc_id for p in passages)
-    for doc_id, title in manager.documents():
-        print(f"{doc_id}\t《{title}》\t{counts[doc_id]} 段")
+    for d in Library(load_passages(_documents().index_dir)).documents():
+        print(f"{d.doc_id}\t《{d.title}》\t{d.passages} 段")
     return 0
 
 

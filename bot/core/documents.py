@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import threading
 import time
@@ -20,16 +19,17 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from bot.core.library import Library
 from corpus.bundled import BUNDLED_DIR
 from corpus.chunking import chunk_document
 from corpus.loaders import SUPPORTED_SUFFIXES, CorpusError, load_bytes
 from corpus.model import Document, Passage
-from index.atomic import write_text_atomic
+from index.atomic import write_bytes_atomic, write_text_atomic
 from index.builder import Sources, library_dir, managed_index_dir, rebuild_index
 from index.encoder import Encoder
 from index.hybrid import HybridIndex
 from index.paths import data_dir
-from index.store import load_index
+from index.store import load_index, load_passages
 
 log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -156,26 +156,42 @@ class DocumentManager:
         if text_digest in current:
             raise DocumentError(f"这份文件与已有的《{current[text_digest]}》内容相同，无需重复添加。")
 
-    def _current_texts(self) -> dict[str, str]:
+    def _indexed_passages(self) -> list[Passage]:
+        """The current index's passages (no vectors: listing and comparing need none)."""
         try:
-            index, _ = load_index(self.index_dir, self.encoder.name)
-        except Exception:  # no index yet: nothing to compare with
-            return {}
+            return load_passages(self.index_dir)
+        except Exception:  # no index yet: nothing to list or compare with
+            return []
+
+    def _current_texts(self) -> dict[str, str]:
         by_doc: dict[str, list[Passage]] = {}
-        for p in index.passages:
+        for p in self._indexed_passages():
             by_doc.setdefault(p.doc_id, []).append(p)
         return {text_hash(ps): ps[0].doc_title for ps in by_doc.values()}
 
     def add(
-        self, data: bytes, filename: str, user_id: int, on_swap: Callable[[HybridIndex], None] | None = None
+        self,
+        data: bytes,
+        filename: str,
+        user_id: int,
+        on_swap: Callable[[HybridIndex], None] | None = None,
+        understood: tuple[Document, list[Passage]] | None = None,
     ) -> DocumentReport:
-        """Store the file, rebuild, swap. Raises DocumentError with a message for the organiser."""
+        """Store the file, rebuild, swap. Raises DocumentError with a message for the organiser.
+
+        `understood` is what understand() returned for these bytes, so they are not parsed again;
+        duplicates are checked again under the lock (another upload may have landed meanwhile).
+        """
         with self._lock:
-            document, passages = self.understand(data, filename)
+            if understood is None:
+                document, passages = self.understand(data, filename)
+            else:
+                document, passages = understood
+                self._refuse_duplicates(data, passages, document)
             state = self.state()
             file_name = self._free_name(f"{safe_stem(filename)}{PurePosixPath(document.source).suffix}")
             self.library.mkdir(parents=True, exist_ok=True)
-            _write_bytes_atomic(self.library / file_name, data)
+            write_bytes_atomic(self.library / file_name, data)
             doc_id = PurePosixPath(file_name).stem
             document = replace(document, doc_id=doc_id)
             state.entries.append(
@@ -215,14 +231,7 @@ class DocumentManager:
         return exact or [(d, t) for d, t in documents if name and (name in d or name in t)]
 
     def documents(self) -> list[tuple[str, str]]:
-        try:
-            index, _ = load_index(self.index_dir, self.encoder.name)
-        except Exception:
-            return []
-        seen: dict[str, str] = {}
-        for p in index.passages:
-            seen.setdefault(p.doc_id, p.doc_title)
-        return list(seen.items())
+        return [(d.doc_id, d.title) for d in Library(self._indexed_passages()).documents()]
 
     def remove(self, doc_id: str, on_swap: Callable[[HybridIndex], None] | None = None) -> str:
         with self._lock:
@@ -246,12 +255,3 @@ class DocumentManager:
         if on_swap is not None:
             index, _ = load_index(self.index_dir, self.encoder.name)
             on_swap(index)
-
-
-def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(path)

@@ -97,7 +97,9 @@ async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     lock: asyncio.Lock = context.application.bot_data.setdefault("documents_lock", asyncio.Lock())
     async with lock:
         try:
-            report = await asyncio.to_thread(manager.add, data, name, user.id, _swap(context))
+            report = await asyncio.to_thread(
+                manager.add, data, name, user.id, _swap(context), (parsed, passages)
+            )
         except DocumentError as exc:
             await _reject_upload(message, user.id, exc)
             return
