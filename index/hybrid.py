@@ -39,12 +39,9 @@ class Hit:
 class Evidence:
     """Per-question signals the answer layer uses to decide whether the corpus answers it."""
 
-    top_fused: float
     top_dense_z: float
-    top_sentence_z: float
     top_words_z: float
     top_dense: float
-    query_terms: int  # topical words in the question
     known_terms: float  # IDF-weighted share of them found anywhere in the corpus
     matched_terms: float  # IDF-weighted share of them found in the top three passages
     cjk: float  # share of the question's letters that are Chinese
@@ -175,11 +172,8 @@ class HybridIndex:
             )
             for i in order
         ]
-        best = order[0]
         evidence = Evidence(
-            top_fused=float(fused[best]),
             top_dense_z=float(dense_z.max()),
-            top_sentence_z=float(sentence_z.max()),
             top_words_z=float(words_z.max()),
             top_dense=float(dense.max()),
             **self._term_coverage(query, [h.passage for h in hits[:3]]),
@@ -225,10 +219,9 @@ class HybridIndex:
         cjk = cjk_share(query)
         total = sum(terms.values())
         if not total:
-            return {"query_terms": 0, "known_terms": 0.0, "matched_terms": 0.0, "cjk": cjk}
+            return {"known_terms": 0.0, "matched_terms": 0.0, "cjk": cjk}
         top_text = normalize("\n".join(p.index_text() for p in top))
         return {
-            "query_terms": len(terms),
             "known_terms": sum(w for t, w in terms.items() if self._knows(t)) / total,
             "matched_terms": sum(w for t, w in terms.items() if t in top_text) / total,
             "cjk": cjk,
@@ -276,4 +269,4 @@ def _nonempty(vectors: np.ndarray, dim: int) -> np.ndarray:
 
 
 def _empty_evidence(query: str) -> Evidence:
-    return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, len(content_terms(query)), 0.0, 0.0, cjk_share(query))
+    return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, cjk_share(query))

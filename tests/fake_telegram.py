@@ -358,9 +358,6 @@ class FakeTelegram(BotApi):
     def member_joined(self, chat: Chat, user: User) -> UserAction:
         return self._user_message(chat, user, {"new_chat_members": [user.to_api()]})
 
-    def member_left(self, chat: Chat, user: User) -> UserAction:
-        return self._user_message(chat, user, {"left_chat_member": user.to_api()})
-
     # ----------------------------------------------------------------- fault injection
 
     def fail_next(
@@ -388,9 +385,6 @@ class FakeTelegram(BotApi):
         """The user blocks the bot: sends to the chat fail with 403, a my_chat_member arrives."""
         self._set_blocked(chat, True)
 
-    def unblock_user(self, chat: Chat | int) -> None:
-        self._set_blocked(chat, False)
-
     # ----------------------------------------------------------------- observation
 
     def calls(self, method: str | None = None) -> list[ApiCall]:
@@ -402,10 +396,6 @@ class FakeTelegram(BotApi):
             keys = sorted(k for k in self._meta if k[0] == chat_id)
             snapshots = [self._snapshot(*key) for key in keys]
             return [m for m in snapshots if include_deleted or not m.deleted]
-
-    def last_bot_message(self, chat_id: int) -> BotMessage | None:
-        messages = self.bot_messages(chat_id)
-        return messages[-1] if messages else None
 
     def chat_actions(self, chat_id: int) -> list[str]:
         with self._cond:

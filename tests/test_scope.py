@@ -15,7 +15,7 @@ def result(question: str, sentences: list[str]) -> SearchResult:
         Hit(Passage(f"p{i}", "d", "文件", "", "", s, 0, len(s)), 1.0, 0.8, 0.8, 1.0, s)
         for i, s in enumerate(sentences)
     ]
-    evidence = Evidence(1.0, 1.0, 1.0, 1.0, 0.8, 2, 1.0, 1.0, 1.0)
+    evidence = Evidence(1.0, 1.0, 0.8, 1.0, 1.0, 1.0)
     return SearchResult(question, hits, evidence, False, np.zeros(4, dtype=np.float32))
 
 

@@ -45,10 +45,3 @@ class AnswerLog:
                 (answer_id, user_id, 1 if helpful else -1, time.time()),
             )
         return True
-
-    def feedback_counts(self, answer_id: str) -> tuple[int, int]:
-        rows = self._db.query(
-            "SELECT SUM(value = 1) AS up, SUM(value = -1) AS down FROM feedback WHERE answer_id = ?",
-            (answer_id,),
-        )
-        return int(rows[0]["up"] or 0), int(rows[0]["down"] or 0)

@@ -169,9 +169,6 @@ class ScopeJudge:
             return 0.0
         return self.model.probability(self.features(result))
 
-    def answers(self, result: SearchResult) -> bool:
-        return self.probability(result) >= self.model.threshold
-
 
 def background_questions() -> list[str]:
     lines = BACKGROUND_FILE.read_text(encoding="utf-8").splitlines()

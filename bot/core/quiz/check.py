@@ -22,19 +22,12 @@ class QualityReport:
     def verbatim_share(self) -> float:
         return self.verbatim / self.total if self.total else 0.0
 
-    def valid_ids(self) -> set[str]:
-        bad = {item_id for item_id, _ in self.failures}
-        return {i for i in self._ids if i not in bad}
-
-    _ids: list[str] = field(default_factory=list)
-
 
 def check_items(items: list[QuizItem], passages: list[Passage]) -> QualityReport:
     texts = {p.passage_id: p.text for p in passages}
     report = QualityReport()
     for item in items:
         report.total += 1
-        report._ids.append(item.item_id)
         report.by_kind[item.kind] += 1
         report.by_document[item.doc_title] += 1
         for problem in problems(item, texts.get(item.passage_id)):
