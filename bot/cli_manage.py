@@ -13,7 +13,7 @@ def _quiz_parts():
     from bot.core.documents import DocumentManager
     from bot.core.loading import open_state
     from bot.core.quiz.bank import bank_for
-    from index.builder import ensure_index, managed_index_dir
+    from index.builder import managed_index_dir
     from index.encoder import load_encoder
     from index.paths import data_dir
     from index.store import IndexMissingError, load_passages
@@ -23,7 +23,7 @@ def _quiz_parts():
     except IndexMissingError:
         announce_first_build(None)
         encoder = load_encoder()
-        passages = load_passages(ensure_index(encoder, DocumentManager(encoder).sources()))
+        passages = load_passages(DocumentManager(encoder).ensure_index())
     return passages, bank_for(passages, data_dir() / "quiz_bank.json"), open_state()
 
 
@@ -90,11 +90,10 @@ def quiz_rebuild(args: argparse.Namespace) -> int:
 
 def _documents():
     from bot.core.documents import DocumentManager
-    from index.builder import ensure_index
     from index.encoder import load_encoder
 
     manager = DocumentManager(load_encoder())
-    ensure_index(manager.encoder, manager.sources(), manager.index_dir)
+    manager.ensure_index()
     return manager
 
 

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.bundled import BUNDLED_DIR
 from corpus.chunking import chunk_document
 from corpus.loaders import SkippedFile, load_corpus_dir, load_passages_jsonl
 from corpus.model import Document, Passage
@@ -104,13 +103,8 @@ class Sources:
         return batch
 
 
-def default_sources() -> Sources:
-    return Sources((BUNDLED_DIR,))
-
-
-def ensure_index(encoder: Encoder, sources: Sources | None = None, folder: Path | None = None) -> Path:
+def ensure_index(encoder: Encoder, sources: Sources, folder: Path | None = None) -> Path:
     """The managed index, (re)built when missing, stale, damaged or of another model."""
-    sources = sources or default_sources()
     folder = folder or managed_index_dir()
     fingerprint = sources.fingerprint()
     try:

@@ -35,11 +35,11 @@ def real_encoder():
 def assistant(session_data_dir: Path, real_encoder):
     """The real core over the bundled corpus (the index is built on first use, as in production)."""
     from bot.core.answering import Assistant
+    from bot.core.documents import DocumentManager
     from bot.core.scope import load_scope_judge
-    from index.builder import ensure_index
     from index.store import load_index
 
-    folder = ensure_index(real_encoder)
+    folder = DocumentManager(real_encoder).ensure_index()
     index, _ = load_index(folder, real_encoder.name)
     return Assistant(index=index, encoder=real_encoder, scope=load_scope_judge(real_encoder))
 

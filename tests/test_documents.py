@@ -25,7 +25,6 @@ import pytest
 
 from bot.core.answering import Assistant
 from bot.core.documents import MAX_UPLOAD_BYTES, DocumentError, DocumentManager, safe_stem
-from index.builder import ensure_index
 from index.hybrid import HybridIndex
 from index.store import load_index, read_manifest
 from tests.document_samples import (
@@ -58,7 +57,7 @@ def base_root(assistant, session_data_dir: Path, real_encoder, tmp_path_factory)
     root = tmp_path_factory.mktemp("documents-base")
     shutil.copytree(session_data_dir / "index", root / "index")
     manager = DocumentManager(real_encoder, root=root)
-    ensure_index(real_encoder, manager.sources(), manager.index_dir)  # a no-op unless the copy is stale
+    manager.ensure_index()  # a no-op unless the copy is stale
     return root
 
 
@@ -281,7 +280,7 @@ def test_remove_a_bundled_document_survives_rebuilds(manager: DocumentManager, r
     assert ANTHEM not in ids and "湿地" in ids and len(ids) == BUNDLED_DOCUMENTS
     # A new start (fresh manager, same folder) keeps it out as well.
     fresh = DocumentManager(real_encoder, root=manager.root)
-    ensure_index(real_encoder, fresh.sources(), fresh.index_dir)
+    fresh.ensure_index()
     assert ANTHEM not in doc_ids(fresh.index_dir, real_encoder.name)
     assert ANTHEM not in dict(fresh.documents())
 
@@ -440,7 +439,7 @@ def test_kill_9_at_any_moment_of_an_update_leaves_the_old_or_the_new_index(
 
         # The next start: the index is brought in line with what was stored, leftovers go.
         fresh = DocumentManager(real_encoder, root=root)
-        ensure_index(real_encoder, fresh.sources(), fresh.index_dir)
+        fresh.ensure_index()
         expected = old_ids | {e.doc_id for e in fresh.state().entries}
         assert doc_ids(root / "index", real_encoder.name) == expected, stage
         assert load_index(root / "index", real_encoder.name)[1]["sources"] == fresh.sources().fingerprint()
@@ -455,7 +454,7 @@ def test_a_new_start_removes_staging_left_after_a_swap(manager: DocumentManager,
     leftover = manager.root / ".index.staging-0badf00d"
     shutil.copytree(manager.index_dir, leftover)  # the old index, half deleted when the kill came
     (leftover / "passages.faiss").unlink()
-    ensure_index(real_encoder, manager.sources(), manager.index_dir)
+    manager.ensure_index()
     assert not leftover.exists()
 
 
@@ -465,7 +464,7 @@ def test_a_new_start_removes_staging_left_before_a_swap(manager: DocumentManager
     (leftover / "passages.jsonl").write_text("{half", encoding="utf-8")
     (manager.library).mkdir(exist_ok=True)
     (manager.library / "湿地.txt").write_bytes(wetland_gbk())  # stored, but the build never finished
-    ensure_index(real_encoder, manager.sources(), manager.index_dir)
+    manager.ensure_index()
     assert not leftover.exists()
     assert "湿地" in doc_ids(manager.index_dir, real_encoder.name)
 

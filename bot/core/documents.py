@@ -25,7 +25,7 @@ from corpus.chunking import chunk_document
 from corpus.loaders import SUPPORTED_SUFFIXES, CorpusError, load_bytes
 from corpus.model import Document, Passage
 from index.atomic import write_bytes_atomic, write_text_atomic
-from index.builder import Sources, library_dir, managed_index_dir, rebuild_index
+from index.builder import Sources, ensure_index, library_dir, managed_index_dir, rebuild_index
 from index.encoder import Encoder
 from index.hybrid import HybridIndex
 from index.paths import data_dir
@@ -126,6 +126,10 @@ class DocumentManager:
 
     def sources(self) -> Sources:
         return Sources((BUNDLED_DIR, self.library), frozenset(self.state().excluded))
+
+    def ensure_index(self) -> Path:
+        """The index of the bundled corpus plus added documents, built when missing or stale."""
+        return ensure_index(self.encoder, self.sources(), self.index_dir)
 
     # ------------------------------------------------------------- add
     def understand(self, data: bytes, filename: str) -> tuple[Document, list[Passage]]:

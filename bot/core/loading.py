@@ -15,7 +15,6 @@ from bot.core.quiz.bank import bank_for
 from bot.core.quiz.engine import QuizEngine
 from bot.core.scope import load_scope_judge
 from corpus.model import Passage
-from index.builder import ensure_index
 from index.encoder import load_encoder
 from index.paths import data_dir
 from index.store import load_index
@@ -30,7 +29,7 @@ def open_assistant(index_dir: Path | None = None, model: str | None = None) -> A
     warming = threading.Thread(target=warm_up, name="warm-up", daemon=True)
     warming.start()
     encoder = load_encoder(model)
-    folder = index_dir if index_dir is not None else ensure_index(encoder, DocumentManager(encoder).sources())
+    folder = index_dir if index_dir is not None else DocumentManager(encoder).ensure_index()
     index, manifest = load_index(folder, encoder.name)
     warming.join()
     log.info(
