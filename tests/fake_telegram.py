@@ -109,6 +109,7 @@ class FakeTelegram(BotApi):
         self._commands: dict[str, list[Json]] = {}
         self._faults: list[Fault] = []
         self._latency: dict[str, float] = {}
+        self._reply_delay: dict[str, float] = {}
         self._stopping = False
         self._server: FakeHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -376,6 +377,12 @@ class FakeTelegram(BotApi):
         with self._cond:
             self._faults.append(Fault(method.lower(), status, retry_after, count, description))
 
+    def set_reply_delay(self, seconds: float, method: str) -> None:
+        """Hold the answer to ``method`` after it took effect: members already see the message or
+        poll while the bot still waits for its id (a slow link back to the bot)."""
+        with self._cond:
+            self._reply_delay[method.lower()] = seconds
+
     def set_latency(self, seconds: float, method: str = "*") -> None:
         """Delay every call of ``method`` ("*" = all) before it is processed."""
         with self._cond:
@@ -605,6 +612,7 @@ class FakeTelegram(BotApi):
         except ApiError as exc:
             status, response = exc.status, exc.body()
         self._log(ApiCall(method, params.decoded(), started, status, response))
+        time.sleep(self._reply_delay.get(method.lower(), 0.0))
         return json_reply(response, status)
 
     def _check_token(self, token: str) -> None:

@@ -143,3 +143,21 @@ def test_restart_mid_session_keeps_answers(fake: FakeTelegram, running) -> None:
     fake.send_message(group, erin, "/quiz 1")  # the chat is free again
     wait_text(fake, group.id, "共 1 题")
     fake.send_message(group, erin, "/stop")
+
+
+def test_poll_answer_overtaking_the_send_poll_reply_is_counted(fake: FakeTelegram) -> None:
+    """Members see a poll as soon as Telegram has it; an answer may reach the bot before the
+    sendPoll reply with the poll's id does."""
+    group = fake.group("抢答群")
+    frank = fake.user("Frank")
+    fake.set_reply_delay(1.5, "sendPoll")
+    try:
+        fake.send_message(group, frank, "/quiz 1 讲话")
+        poll = fake.wait_for(
+            lambda: next((p for p in fake.polls() if p.chat_id == group.id), None), WAIT, "a quiz poll"
+        )
+        fake.answer_poll(frank, poll.poll_id, [poll.poll["correct_option_ids"][0]])
+    finally:
+        fake.set_reply_delay(0.0, "sendPoll")
+    board = wait_text(fake, group.id, "本轮答题结束")
+    assert "Frank：答对 1 题" in board

@@ -6,10 +6,12 @@ job queue; a restart closes any running session with its leaderboard (see `resum
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import logging
 import re
+from collections.abc import AsyncIterator
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -26,8 +28,43 @@ GRACE = 2  # seconds after a poll closes before the next question
 DAILY_RE = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
 
 
+POLL_SEND_WAIT = 15.0  # seconds an answer to an unknown poll waits for polls still being sent
+
+
 def engine_of(context: ContextTypes.DEFAULT_TYPE) -> QuizEngine:
     return context.application.bot_data["quiz"]
+
+
+class PollsInFlight:
+    """Quiz polls sent but not yet attached to their question.
+
+    Why: Telegram shows a poll to members as soon as it exists, so an answer can reach the bot
+    before send_poll has returned the poll's id; that answer waits for the send, not dropped.
+    """
+
+    def __init__(self) -> None:
+        self._sending = 0
+        self._changed = asyncio.Condition()
+
+    @contextlib.asynccontextmanager
+    async def sending(self) -> AsyncIterator[None]:
+        async with self._changed:
+            self._sending += 1
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self._sending -= 1
+                self._changed.notify_all()
+
+    async def settled(self, timeout: float = POLL_SEND_WAIT) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with self._changed:
+                await asyncio.wait_for(self._changed.wait_for(lambda: self._sending == 0), timeout)
+
+
+def polls_in_flight(context: ContextTypes.DEFAULT_TYPE) -> PollsInFlight:
+    return context.application.bot_data.setdefault("polls_in_flight", PollsInFlight())
 
 
 def seconds_of(context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -63,19 +100,20 @@ async def send_question(context: ContextTypes.DEFAULT_TYPE, asked: AskedQuestion
     chat_id = asked.session.chat_id
     head = f"第 {asked.number}/{asked.session.size} 题（{KIND_NAMES[item.kind]}）"
     if item.kind != FILL and _fits_poll(head, item):
-        message = await context.bot.send_poll(
-            chat_id,
-            f"{head}\n{item.question}",
-            item.options,
-            type=PollType.QUIZ,
-            is_anonymous=False,
-            correct_option_ids=[item.correct],
-            explanation=item.explanation[: PollLimit.MAX_EXPLANATION_LENGTH],
-            open_period=seconds,
-        )
-        engine_of(context).attach_message(
-            asked.session.session_id, asked.position, message.message_id, message.poll.id
-        )
+        async with polls_in_flight(context).sending():
+            message = await context.bot.send_poll(
+                chat_id,
+                f"{head}\n{item.question}",
+                item.options,
+                type=PollType.QUIZ,
+                is_anonymous=False,
+                correct_option_ids=[item.correct],
+                explanation=item.explanation[: PollLimit.MAX_EXPLANATION_LENGTH],
+                open_period=seconds,
+            )
+            engine_of(context).attach_message(
+                asked.session.session_id, asked.position, message.message_id, message.poll.id
+            )
     else:
         markup = None
         if item.kind != FILL:
@@ -119,6 +157,9 @@ async def receive_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE
     answer = update.poll_answer
     engine = engine_of(context)
     asked = engine.by_poll(answer.poll_id)
+    if asked is None:  # its poll may still be on its way back from Telegram
+        await polls_in_flight(context).settled()
+        asked = engine.by_poll(answer.poll_id)
     if asked is None or not answer.option_ids or answer.user is None:
         return
     result = engine.answer(asked, answer.user.id, answer.user.first_name or "", answer.option_ids[0])
