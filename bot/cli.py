@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.core.questions import QuestionError
 from corpus.loaders import CorpusError
+from index.encoder import MAX_QUERY_CHARS
 from index.model_prep import ModelPrepError
 from index.store import IndexStoreError
 
@@ -191,7 +192,7 @@ def _ask(args: argparse.Namespace) -> int:
             bad += 1
             continue
         if answer.truncated:
-            print("提示：问题过长，只使用了前 512 个字进行检索。", file=sys.stderr)
+            print(f"提示：问题过长，只使用了前 {MAX_QUERY_CHARS} 个字进行检索。", file=sys.stderr)
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
@@ -264,8 +265,6 @@ def _bot(args: argparse.Namespace) -> int:
     logging_setup.configure(verbose=True, secrets=[config.token])
     if not config.token_looks_valid:
         log.warning("event=config_warning detail=token_format_unusual")
-    import os
-
     os.environ["POLICYBOT_DATA_DIR"] = str(config.data_dir)
     log.info("event=loading data_dir=%s", config.data_dir)
     service = open_chat_service(args.index, questions_per_minute=config.questions_per_minute)

@@ -12,10 +12,9 @@ def _quiz_parts():
     """Passages of the bundled index and the stored bank (the model is not needed for quizzes)."""
     from bot.core.documents import DocumentManager
     from bot.core.loading import open_state
-    from bot.core.quiz.bank import bank_for
+    from bot.core.quiz.bank import bank_for, bank_path
     from index.builder import managed_index_dir
     from index.encoder import load_encoder
-    from index.paths import data_dir
     from index.store import IndexMissingError, load_passages
 
     try:
@@ -24,7 +23,7 @@ def _quiz_parts():
         announce_first_build(None)
         encoder = load_encoder()
         passages = load_passages(DocumentManager(encoder).ensure_index())
-    return passages, bank_for(passages, data_dir() / "quiz_bank.json"), open_state()
+    return passages, bank_for(passages, bank_path()), open_state()
 
 
 def quiz_console(args: argparse.Namespace) -> int:
@@ -60,8 +59,7 @@ def quiz_export(args: argparse.Namespace) -> int:
 
 
 def quiz_import(args: argparse.Namespace) -> int:
-    from bot.core.quiz.bank import BankError, merge, parse_items, save_bank
-    from index.paths import data_dir
+    from bot.core.quiz.bank import BankError, bank_path, merge, parse_items, save_bank
 
     _, bank, _ = _quiz_parts()
     fmt = "csv" if args.file.suffix.lower() == ".csv" else "json"
@@ -70,18 +68,17 @@ def quiz_import(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError, BankError) as exc:
         print(f"错误：无法导入 {args.file}：{exc}", file=sys.stderr)
         return EXIT_USAGE
-    save_bank(merge(bank, items), data_dir() / "quiz_bank.json")
+    save_bank(merge(bank, items), bank_path())
     print(f"已导入 {len(items)} 道题（作为手工题目保留）。")
     return 0
 
 
 def quiz_rebuild(args: argparse.Namespace) -> int:
-    from bot.core.quiz.bank import rebuild, save_bank
-    from index.paths import data_dir
+    from bot.core.quiz.bank import bank_path, rebuild, save_bank
 
     passages, bank, _ = _quiz_parts()
     fresh = rebuild(passages, bank, seed=args.seed)
-    save_bank(fresh, data_dir() / "quiz_bank.json")
+    save_bank(fresh, bank_path())
     print(
         f"题库已重建：{len(fresh.items)} 道题（手工题目 {sum(i.source == 'manual' for i in fresh.items)} 道）。"
     )

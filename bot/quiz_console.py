@@ -6,7 +6,7 @@ import sys
 from typing import TextIO
 
 from bot.core.quiz.engine import AskedQuestion, QuizEngine, QuizError
-from bot.core.quiz.items import CHOICE, FILL, JUDGE, KIND_NAMES
+from bot.core.quiz.items import CHOICE, JUDGE
 
 CONSOLE_CHAT = 0
 CONSOLE_USER = 0
@@ -15,7 +15,7 @@ LETTERS = "ABCD"
 
 def question_text(asked: AskedQuestion) -> str:
     item = asked.item
-    lines = [f"第 {asked.number}/{asked.session.size} 题（{KIND_NAMES[item.kind]}）", item.question]
+    lines = [asked.heading, item.question]
     if item.kind == CHOICE:
         lines += [f"  {LETTERS[i]}. {option}" for i, option in enumerate(item.options)]
     elif item.kind == JUDGE:
@@ -58,7 +58,7 @@ def run_quiz(engine: QuizEngine, size: int, keyword: str | None,
         result = engine.answer(asked, CONSOLE_USER, "我", parse_reply(asked, line))
         item = asked.item
         if result is not None:
-            right = item.correct_text if item.kind != FILL else item.answer
+            right = item.correct_text
             say(
                 ("✅ 回答正确！" if result.correct else f"❌ 回答错误。正确答案：{right}")
                 + f"\n{item.explanation}"

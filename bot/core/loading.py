@@ -11,7 +11,7 @@ from bot.core.chat import ChatService
 from bot.core.database import Database
 from bot.core.documents import DocumentManager
 from bot.core.limits import RateLimiter
-from bot.core.quiz.bank import bank_for
+from bot.core.quiz.bank import bank_for, bank_path
 from bot.core.quiz.engine import QuizEngine
 from bot.core.scope import load_scope_judge
 from corpus.model import Passage
@@ -56,7 +56,7 @@ def open_chat_service(
 
 def open_quiz_engine(passages: list[Passage], db: Database) -> QuizEngine:
     """The quiz over the same passages; the bank is regenerated when the material changed."""
-    bank = bank_for(passages, data_dir() / "quiz_bank.json")
+    bank = bank_for(passages, bank_path())
     return QuizEngine(db, bank)
 
 

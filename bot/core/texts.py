@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from index.encoder import MAX_QUERY_CHARS
+
 WELCOME = (
     "你好，我是理论学习助手。\n"
     "我只根据学习资料回答问题，并给出每段答案的出处（文件、部分、段落），方便大家对照原文学习。\n\n"
@@ -26,7 +28,7 @@ ASK_USAGE = "请在 /ask 后面写上问题，例如：/ask 创建品牌的主�
 TOO_FAST = "提问太频繁了，请 {seconds} 秒后再问。"
 NOT_TEXT = "目前只能回答文字提问，请直接输入问题。"
 ERROR = "抱歉，处理时出了点问题，请稍后再试。"
-TRUNCATED = "（问题较长，只根据前 512 个字检索。）"
+TRUNCATED = f"（问题较长，只根据前 {MAX_QUERY_CHARS} 个字检索。）"
 STALE_BUTTON = "这条回答已过期，请重新提问。"
 FEEDBACK_THANKS = "感谢反馈！"
 DOCS_HEADER = "学习资料目录（共 {count} 份）："

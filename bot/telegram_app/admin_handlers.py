@@ -17,11 +17,10 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.core.chat import ChatService
 from bot.core.documents import MAX_UPLOAD_BYTES, DocumentError, DocumentManager, DocumentReport, report_of
-from bot.core.quiz.bank import bank_for
+from bot.core.quiz.bank import bank_for, bank_path
 from bot.core.quiz.engine import QuizEngine
 from bot.telegram_app.config import BotConfig
 from index.hybrid import HybridIndex
-from index.paths import data_dir
 
 log = logging.getLogger("policybot.admin")
 NOT_ADMIN = "抱歉，这个操作仅限管理员使用。"
@@ -65,7 +64,7 @@ def _swap(context: ContextTypes.DEFAULT_TYPE):
 
     def swap(index: HybridIndex) -> None:
         service.replace_index(index)
-        quiz.replace_bank(bank_for(index.passages, data_dir() / "quiz_bank.json"))
+        quiz.replace_bank(bank_for(index.passages, bank_path()))
 
     return swap
 

@@ -71,8 +71,6 @@ def build_application(
     application.bot_data["service"] = service
     application.bot_data["quiz"] = quiz
     application.bot_data["documents"] = documents or DocumentManager(service.assistant.encoder)
-    application.bot_data["quiz_seconds"] = config.quiz_seconds
-    application.bot_data["timezone"] = config.timezone
     application.bot_data["config"] = config
     _add_handlers(application)
     return application

@@ -21,7 +21,8 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.core.quiz.engine import DEFAULT_QUESTIONS, AskedQuestion, QuizEngine, QuizError, Standing
-from bot.core.quiz.items import FILL, KIND_NAMES
+from bot.core.quiz.items import FILL
+from bot.telegram_app.admin_handlers import config_of
 
 log = logging.getLogger("policybot.quiz")
 GRACE = 2  # seconds after a poll closes before the next question
@@ -68,7 +69,7 @@ def polls_in_flight(context: ContextTypes.DEFAULT_TYPE) -> PollsInFlight:
 
 
 def seconds_of(context: ContextTypes.DEFAULT_TYPE) -> int:
-    return int(context.application.bot_data.get("quiz_seconds", 30))
+    return config_of(context).quiz_seconds
 
 
 async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -98,7 +99,7 @@ async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def send_question(context: ContextTypes.DEFAULT_TYPE, asked: AskedQuestion) -> None:
     item, seconds = asked.item, seconds_of(context)
     chat_id = asked.session.chat_id
-    head = f"第 {asked.number}/{asked.session.size} 题（{KIND_NAMES[item.kind]}）"
+    head = asked.heading
     if item.kind != FILL and _fits_poll(head, item):
         async with polls_in_flight(context).sending():
             message = await context.bot.send_poll(
@@ -342,7 +343,7 @@ async def daily_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 def schedule_daily(application: Application, chat_id: int, hhmm: str) -> None:
     _unschedule_daily(application, chat_id)
     hour, minute = (int(x) for x in hhmm.split(":"))
-    zone = ZoneInfo(application.bot_data.get("timezone", "Asia/Shanghai"))
+    zone = ZoneInfo(application.bot_data["config"].timezone)
     application.job_queue.run_daily(
         daily_question, dt.time(hour, minute, tzinfo=zone), name=f"daily:{chat_id}", chat_id=chat_id
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.core.database import Database
 from bot.core.quiz.bank import QuizBank
-from bot.core.quiz.items import CHOICE, FILL, JUDGE, QuizItem, answer_matches
+from bot.core.quiz.items import CHOICE, FILL, JUDGE, KIND_NAMES, QuizItem, answer_matches
 
 MAX_QUESTIONS = 20
 DEFAULT_QUESTIONS = 5
@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS quiz_daily (
     hhmm TEXT NOT NULL
 );
 """
+ALREADY_RUNNING = "本群已有一场答题正在进行，请先答完或发送 /stop 结束。"
 
 
 class QuizError(Exception):
@@ -94,6 +95,10 @@ class AskedQuestion:
     @property
     def number(self) -> int:
         return self.position + 1
+
+    @property
+    def heading(self) -> str:
+        return f"第 {self.number}/{self.session.size} 题（{KIND_NAMES[self.item.kind]}）"
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,7 @@ class QuizEngine:
         if not 1 <= size <= MAX_QUESTIONS:
             raise QuizError(f"题目数量应在 1 到 {MAX_QUESTIONS} 之间，例如 /quiz 5。")
         if self.running(chat_id) is not None:
-            raise QuizError("本群已有一场答题正在进行，请先答完或发送 /stop 结束。")
+            raise QuizError(ALREADY_RUNNING)
         pool = self.bank.matching(keyword)
         if not pool:
             raise QuizError(f"没有找到与“{keyword}”相关的题目。可以换个关键词，或发送 /docs 查看资料目录。")
@@ -151,7 +156,7 @@ class QuizEngine:
         if not items:
             return None
         if self.running(chat_id) is not None:
-            raise QuizError("本群已有一场答题正在进行，请先答完或发送 /stop 结束。")
+            raise QuizError(ALREADY_RUNNING)
         return self._create(chat_id, user_id, "review", items)
 
     def _create(self, chat_id: int, owner_id: int, mode: str, items: list[QuizItem]) -> AskedQuestion:
@@ -168,7 +173,7 @@ class QuizEngine:
                 )
         except Exception as exc:  # the unique index: two /quiz at the same moment
             if "UNIQUE" in str(exc):
-                raise QuizError("本群已有一场答题正在进行，请先答完或发送 /stop 结束。") from exc
+                raise QuizError(ALREADY_RUNNING) from exc
             raise
         current = self.current(chat_id)
         assert current is not None
