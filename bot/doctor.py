@@ -86,10 +86,12 @@ def _index() -> Check:
 
 
 def _telegram(env: dict[str, str]) -> list[Check]:
-    from bot.telegram_app.config import TOKEN_RE
+    """Through the bot's own configuration loader, so a token in the config file counts too."""
+    from bot.telegram_app.config import ConfigError, MissingTokenError, load_config
 
-    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
-    if not token:
+    try:
+        config = load_config(env=env)
+    except MissingTokenError:
         return [
             Check(
                 "机器人令牌",
@@ -98,10 +100,13 @@ def _telegram(env: dict[str, str]) -> list[Check]:
                 "向 @BotFather 申请令牌并设置该环境变量；没有令牌可先用 `policybot chat`",
             )
         ]
+    except ConfigError as exc:
+        return [Check("机器人配置", False, str(exc), "修改配置文件或环境变量后再运行 `policybot doctor`")]
+    token, valid = config.token, config.token_looks_valid
     checks = [
-        Check("机器人令牌", bool(TOKEN_RE.match(token)), "格式正确" if TOKEN_RE.match(token) else "格式不像 Telegram 令牌（数字:字母数字）", "检查是否复制完整")
+        Check("机器人令牌", valid, "格式正确" if valid else "格式不像 Telegram 令牌（数字:字母数字）", "检查是否复制完整")
     ]  # fmt: skip
-    base = env.get("TELEGRAM_BASE_URL") or "https://api.telegram.org/bot"
+    base = config.base_url or "https://api.telegram.org/bot"
     try:
         response = httpx.get(f"{base}{token}/getMe", timeout=5)
         data = response.json()

@@ -472,7 +472,7 @@ def test_refusals_are_logged_with_chat_and_user(setup: Setup, fake: FakeTelegram
 
 
 def doctor(
-    fake: FakeTelegram, data_dir: Path, base_url: str, token: str = TOKEN
+    fake: FakeTelegram, data_dir: Path, base_url: str, token: str = TOKEN, **settings: str
 ) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
     env.update(
@@ -480,6 +480,7 @@ def doctor(
         TELEGRAM_BASE_URL=base_url,  # never the real Bot API: always 127.0.0.1
         POLICYBOT_DATA_DIR=str(data_dir),
         NO_PROXY="127.0.0.1,localhost",
+        **settings,
     )
     assert base_url.startswith("http://127.0.0.1:")
     return subprocess.run(
@@ -507,6 +508,17 @@ def test_doctor_checks_everything_against_the_fake(setup: Setup, fake: FakeTeleg
     assert "@policy_test_bot" in result.stdout
     assert re.search(r"✅ 索引：\d+ 份文件", result.stdout)
     assert TOKEN not in out and TOKEN.split(":")[1] not in out
+
+
+def test_doctor_reads_the_token_from_the_config_file(
+    setup: Setup, fake: FakeTelegram, tmp_path: Path
+) -> None:
+    config = tmp_path / "policybot.toml"
+    config.write_text(f'token = "{TOKEN}"\nbase_url = "{fake.base_url}"\n', encoding="utf-8")
+    result = doctor(fake, setup.data_dir, fake.base_url, token="", POLICYBOT_CONFIG=str(config))
+    assert re.search(r"^✅ 机器人令牌：格式正确", result.stdout, flags=re.MULTILINE), result.stdout
+    assert "@policy_test_bot" in result.stdout and result.returncode == 0
+    assert TOKEN not in result.stdout + result.stderr
 
 
 def test_doctor_says_what_to_fix(setup: Setup, fake: FakeTelegram) -> None:

@@ -17,6 +17,10 @@ class ConfigError(ValueError):
     """A configuration problem, explained in Chinese."""
 
 
+class MissingTokenError(ConfigError):
+    """No bot token anywhere (`policybot doctor` suggests the console chat instead)."""
+
+
 @dataclass(frozen=True)
 class BotConfig:
     token: str = field(repr=False)  # never printed, never logged
@@ -59,7 +63,7 @@ def load_config(config_file: Path | None = None, env: dict[str, str] | None = No
 
     token = str(pick("token", "TELEGRAM_BOT_TOKEN") or "").strip()
     if not token:
-        raise ConfigError(
+        raise MissingTokenError(
             "未设置 TELEGRAM_BOT_TOKEN：请在环境变量或配置文件中提供机器人令牌（向 @BotFather 申请）。"
             "没有令牌时可以运行 `policybot chat` 在终端中试用。"
         )
