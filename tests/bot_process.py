@@ -132,10 +132,12 @@ class BotProcess:
 
 
 @contextmanager
-def running_bot(data_dir: Path, log_path: Path) -> Iterator[tuple[FakeTelegram, BotProcess]]:
+def running_bot(
+    data_dir: Path, log_path: Path, settings: dict[str, str] | None = None
+) -> Iterator[tuple[FakeTelegram, BotProcess]]:
     """A fake server and one bot process; at exit the bot must stop cleanly with code 0."""
     with FakeTelegram(token=TOKEN) as fake:
-        bot = BotProcess(fake, data_dir, log_path)
+        bot = BotProcess(fake, data_dir, log_path, settings)
         bot.start()
         try:
             yield fake, bot

@@ -47,3 +47,12 @@ def assistant(session_data_dir: Path, real_encoder):
 @pytest.fixture
 def hash_encoder() -> HashEncoder:
     return HashEncoder()
+
+
+@pytest.fixture(scope="session")
+def passages():
+    """The bundled corpus's passages, straight from the files (no model, no index)."""
+    from corpus.bundled import BUNDLED_DIR
+    from index.builder import collect_passages
+
+    return collect_passages([BUNDLED_DIR], []).passages

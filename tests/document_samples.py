@@ -116,3 +116,9 @@ def pdf_bytes(text: str) -> bytes:
 def truncated_pdf(text: str = WETLAND_TEXT, keep: float = 0.6) -> bytes:
     data = pdf_bytes(text)
     return data[: int(len(data) * keep)]
+
+
+def tea_docx() -> bytes:
+    """The tea-tree regulation as a .docx with its four articles."""
+    numbers = "一二三四"
+    return docx_bytes(TEA_TITLE, [f"第{n}条 {a}" for n, a in zip(numbers, TEA_ARTICLES, strict=True)])

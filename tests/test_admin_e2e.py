@@ -25,7 +25,6 @@ import pytest
 from bot.core import texts
 from tests.bot_process import REPO, TOKEN, BotProcess
 from tests.document_samples import (
-    TEA_ARTICLES,
     TEA_QUESTION,
     TEA_TITLE,
     WETLAND_QUESTION,
@@ -33,6 +32,7 @@ from tests.document_samples import (
     WETLAND_TITLE,
     docx_bytes,
     law_text,
+    tea_docx,
     truncated_pdf,
 )
 from tests.fake_telegram import BotMessage, Chat, FakeTelegram, User
@@ -42,6 +42,7 @@ from tests.test_bot_e2e import (
     button,
     callback_answer,
     chat_calls,
+    private,
     reply_to,
     wait_for_log,
 )
@@ -112,11 +113,6 @@ def admin_chat(setup: Setup, second: bool = False) -> tuple[User, Chat]:
     return user, setup.fake.private_chat(user)
 
 
-def member(fake: FakeTelegram, name: str = "Member") -> tuple[User, Chat]:
-    user = fake.user(name)
-    return user, fake.private_chat(user)
-
-
 def wait_text(
     fake: FakeTelegram, chat: Chat, after: int, needle: str, timeout: float = INDEX_TIMEOUT
 ) -> BotMessage:
@@ -162,11 +158,6 @@ def get_file_calls(fake: FakeTelegram, since: float) -> list:
     return [c for c in fake.calls("getFile") if c.time >= since]
 
 
-def tea_docx() -> bytes:
-    numbers = "一二三四"
-    return docx_bytes(TEA_TITLE, [f"第{n}条 {a}" for n, a in zip(numbers, TEA_ARTICLES, strict=True)])
-
-
 # ----------------------------------------------------------------- adding a document
 
 
@@ -185,7 +176,7 @@ def test_admin_uploads_a_gbk_text_and_members_are_answered_from_it(
     assert len(get_file_calls(fake, started)) == 1, "downloaded once"
     wait_for_log(bot, rf"event=document_added doc={WETLAND_TITLE} user={admin.id} passages=4")
 
-    user, member_chat = member(fake)  # somebody else, straight away: no restart
+    user, member_chat = private(fake)  # somebody else, straight away: no restart
     answer = reply_to(fake, member_chat, fake.send_message(member_chat, user, WETLAND_QUESTION).message_id)
     assert answer.buttons, answer.text
     assert f"《{WETLAND_TITLE}》第三条" in answer.text
@@ -200,14 +191,14 @@ def test_a_word_document_is_added(setup: Setup, fake: FakeTelegram) -> None:
     preview, done, _ = upload(fake, chat, admin, "古茶树.docx", tea_docx())
     assert f"《{TEA_TITLE}》" in preview.text and "4 条" in preview.text
     assert "文件编号：古茶树" in done.text
-    user, member_chat = member(fake)
+    user, member_chat = private(fake)
     answer = reply_to(fake, member_chat, fake.send_message(member_chat, user, TEA_QUESTION).message_id)
     assert f"《{TEA_TITLE}》第四条" in answer.text and "五万元" in answer.text
     setup.added.append((TEA_TITLE, TEA_QUESTION, "第四条"))
 
 
 def test_a_file_from_a_member_is_never_downloaded(setup: Setup, fake: FakeTelegram) -> None:
-    user, chat = member(fake, "Curious")
+    user, chat = private(fake, "Curious")
     started = time.time()
     reply = refused_upload(fake, chat, user, "我的资料.txt", law_text("某县规定", 3, seed=31).encode())
     assert_is_short_chinese_reply(reply)
@@ -217,7 +208,7 @@ def test_a_file_from_a_member_is_never_downloaded(setup: Setup, fake: FakeTelegr
 def test_a_member_uploading_is_refused_politely_and_logged(
     setup: Setup, fake: FakeTelegram, bot: BotProcess
 ) -> None:
-    user, chat = member(fake, "Curious")
+    user, chat = private(fake, "Curious")
     reply = refused_upload(fake, chat, user, "我的资料.txt", law_text("某县规定", 3, seed=32).encode())
     assert NOT_ADMIN in reply.text and "联系管理员" in reply.text
     wait_for_log(bot, rf"event=upload_refused\b.*user={user.id}")
@@ -303,7 +294,7 @@ def test_members_are_answered_while_a_document_is_being_indexed(setup: Setup, fa
     preview = fake.wait_for_message(chat.id, after=sent.message_id, timeout=ANSWER_TIMEOUT)
     assert preview.text.startswith("已收到：") and "150 条" in preview.text, preview.text
 
-    user, member_chat = member(fake)
+    user, member_chat = private(fake)
     asked = time.monotonic()
     answer = reply_to(
         fake, member_chat, fake.send_message(member_chat, user, "创建品牌的主题是什么？").message_id
@@ -337,7 +328,7 @@ def test_an_upload_is_confirmed_despite_bad_gateways_and_rate_limits(
 
 
 def test_remove_by_a_member_is_refused(setup: Setup, fake: FakeTelegram, bot: BotProcess) -> None:
-    user, chat = member(fake, "Mallory")
+    user, chat = private(fake, "Mallory")
     count = docs_count(fake, chat, user)
     reply = reply_to(fake, chat, fake.send_message(chat, user, f"/remove {WETLAND_TITLE}").message_id)
     assert NOT_ADMIN in reply.text and not reply.buttons
@@ -362,7 +353,7 @@ def test_remove_by_the_admin_after_confirmation(setup: Setup, fake: FakeTelegram
 
     ask = reply_to(fake, chat, fake.send_message(chat, admin, f"/remove {FLAG_LAW}").message_id)
     assert f"确认从学习资料中删除《{FLAG_TITLE}》吗？" in ask.text
-    intruder, _ = member(fake, "Intruder")  # pressing the admin's button from elsewhere
+    intruder, _ = private(fake, "Intruder")  # pressing the admin's button from elsewhere
     query = fake.press_button(chat, intruder, ask.message_id, button(ask, "确认删除"))
     refusal = callback_answer(fake, query)
     assert NOT_ADMIN in (refusal.text or "") and refusal.show_alert
@@ -390,7 +381,7 @@ def test_remove_by_the_admin_after_confirmation(setup: Setup, fake: FakeTelegram
     setup.removed.append(FLAG_TITLE)
     listing = docs(fake, chat, admin)
     assert f"《{FLAG_TITLE}》" not in listing and int(DOCS_COUNT.search(listing).group(1)) == count - 1
-    user, member_chat = member(fake)
+    user, member_chat = private(fake)
     answer = reply_to(
         fake, member_chat, fake.send_message(member_chat, user, "国旗的图案是什么？").message_id
     )
@@ -428,7 +419,7 @@ def test_awkward_text_from_an_organiser_gets_a_sensible_reply(
 
 
 def test_edited_and_forwarded_messages(setup: Setup, fake: FakeTelegram, bot: BotProcess) -> None:
-    user, chat = member(fake)
+    user, chat = private(fake)
     first = reply_to(fake, chat, (sent := fake.send_message(chat, user, "三个大抓")).message_id)
     assert first.buttons
     count = len(fake.bot_messages(chat.id))
@@ -443,7 +434,7 @@ def test_edited_and_forwarded_messages(setup: Setup, fake: FakeTelegram, bot: Bo
 
 
 def test_a_bad_gateway_on_send_message_is_retried(setup: Setup, fake: FakeTelegram, bot: BotProcess) -> None:
-    user, chat = member(fake)
+    user, chat = private(fake)
     fake.fail_next("sendMessage", status=502)
     answer = reply_to(fake, chat, fake.send_message(chat, user, "三个大抓").message_id)
     assert answer.buttons and "三个大抓" in answer.text
@@ -463,7 +454,7 @@ def test_the_log_has_one_line_per_event_with_ids_and_never_the_token(setup: Setu
 
 
 def test_refusals_are_logged_with_chat_and_user(setup: Setup, fake: FakeTelegram, bot: BotProcess) -> None:
-    user, chat = member(fake, "Logged")
+    user, chat = private(fake, "Logged")
     refused_upload(fake, chat, user, "资料.txt", "第一条 内容。".encode())
     wait_for_log(bot, rf"event=upload_refused chat={chat.id} user={user.id}", timeout=3)
 
@@ -567,7 +558,7 @@ def test_restart_keeps_documents_and_allowed_chats_limit_where_the_bot_answers(
 
     for text in ("/ask 三个大抓", "/ask 创建品牌的主题是什么？", "/help"):
         fake.send_message(elsewhere, fake.user("Other"), text)
-    stranger, stranger_chat = member(fake, "Stranger")
+    stranger, stranger_chat = private(fake, "Stranger")
     for text in ("三个大抓", "创建品牌的主题是什么？"):
         fake.send_message(stranger_chat, stranger, text)
     barrier = fake.send_message(allowed, user, "/ask 创建品牌的主题是什么？")

@@ -28,15 +28,14 @@ from bot.core.documents import MAX_UPLOAD_BYTES, DocumentError, DocumentManager,
 from index.hybrid import HybridIndex
 from index.store import load_index, read_manifest
 from tests.document_samples import (
-    TEA_ARTICLES,
     TEA_QUESTION,
     TEA_TITLE,
     WETLAND_QUESTION,
     WETLAND_TEXT,
     WETLAND_TITLE,
-    docx_bytes,
     law_text,
     pdf_bytes,
+    tea_docx,
     truncated_pdf,
 )
 from tests.fakes import copy_sqlite
@@ -93,11 +92,6 @@ def ask(index: HybridIndex, encoder, scope, question: str):
 
 def wetland_gbk() -> bytes:
     return WETLAND_TEXT.encode("gbk")
-
-
-def tea_docx() -> bytes:
-    numbers = "一二三四"
-    return docx_bytes(TEA_TITLE, [f"第{n}条 {a}" for n, a in zip(numbers, TEA_ARTICLES, strict=True)])
 
 
 # ----------------------------------------------------------------- adding

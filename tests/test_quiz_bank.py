@@ -8,13 +8,6 @@ from pathlib import Path
 import pytest
 
 from bot.core.quiz.bank import BankError, export_bank, load_bank, merge, parse_items, rebuild, save_bank
-from corpus.bundled import BUNDLED_DIR
-from index.builder import collect_passages
-
-
-@pytest.fixture(scope="module")
-def passages():
-    return collect_passages([BUNDLED_DIR], []).passages
 
 
 def test_round_trip_json_and_csv(passages, tmp_path: Path) -> None:

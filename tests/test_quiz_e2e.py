@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,12 +19,9 @@ WAIT = 40.0
 
 @pytest.fixture(scope="module")
 def running(assistant, session_data_dir: Path, tmp_path_factory) -> Iterator[tuple[FakeTelegram, BotProcess]]:
-    os.environ["POLICYBOT_QUIZ_SECONDS"] = str(SECONDS)
-    try:
-        with running_bot(session_data_dir, tmp_path_factory.mktemp("quiz") / "bot.log") as pair:
-            yield pair
-    finally:
-        os.environ.pop("POLICYBOT_QUIZ_SECONDS", None)
+    log = tmp_path_factory.mktemp("quiz") / "bot.log"
+    with running_bot(session_data_dir, log, {"POLICYBOT_QUIZ_SECONDS": str(SECONDS)}) as pair:
+        yield pair
 
 
 @pytest.fixture

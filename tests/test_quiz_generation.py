@@ -7,13 +7,6 @@ import pytest
 from bot.core.quiz.check import check_items, format_report
 from bot.core.quiz.generate import GeneratorSettings, generate_items
 from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, QuizItem, answer_matches, fold
-from corpus.bundled import BUNDLED_DIR
-from index.builder import collect_passages
-
-
-@pytest.fixture(scope="module")
-def passages():
-    return collect_passages([BUNDLED_DIR], []).passages
 
 
 @pytest.fixture(scope="module")
