@@ -21,7 +21,7 @@ class ItemKind(StrEnum):
 
 FILL, CHOICE, JUDGE, MULTI = ItemKind.FILL, ItemKind.CHOICE, ItemKind.JUDGE, ItemKind.MULTI
 KINDS = (FILL, CHOICE, JUDGE)  # kinds an imported file may use (multi: once the bank parses it)
-KIND_NAMES = {FILL: "填空", CHOICE: "单选", JUDGE: "判断", MULTI: "多选"}
+KIND_NAMES: dict[str, str] = {FILL: "填空", CHOICE: "单选", JUDGE: "判断", MULTI: "多选"}
 BLANK = "____"
 TRUE_FALSE = ("正确", "错误")
 
