@@ -24,9 +24,10 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bot_harness import seed_data_dir  # noqa: E402
+from benchmarks.live_bench import live_runs  # noqa: E402
 from benchmarks.question_sets import load_all  # noqa: E402
 from tests.web.conftest import csrf_of  # noqa: E402
-from tests.web.server import WebServer  # noqa: E402
+from tests.web.server import ORGANISER, WebServer, cli  # noqa: E402
 
 CODE = "bench-code-2024"
 TIMEOUT = 120.0
@@ -81,12 +82,15 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--questions", type=int, default=5)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--phones", type=int, default=50, help="phones in the live session (0: skip it)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="web-bench-") as tmp:
         data = Path(tmp) / "data"
         data.mkdir()
         print(f"seeded from {seed_data_dir(data)}", flush=True)
         settings = {"POLICYBOT_WEB_ACCESS_CODE": CODE}
+        if args.phones:  # the live session is run by an organiser
+            assert cli(data, "web", "add-organiser", ORGANISER[0], stdin=ORGANISER[1] + "\n").returncode == 0
         server = WebServer(data, Path(tmp) / "web.log", settings)
         server.start()
         try:
@@ -102,6 +106,8 @@ def main() -> int:
                   f"p50 {statistics.median(r['p50'] for r in runs):.3f} s  "
                   f"p95 {statistics.median(r['p95'] for r in runs):.3f} s  "
                   f"baseline p50 {statistics.median(r['baseline_p50'] for r in runs):.3f} s")  # fmt: skip
+            if args.phones:
+                live_runs(server.url, CODE, args.phones, args.questions, args.runs)
         finally:
             server.stop()
     return 0

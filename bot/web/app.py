@@ -14,7 +14,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.web import routes_ask, routes_auth, routes_organiser, routes_practice
+from bot.web import live, routes_ask, routes_auth, routes_organiser, routes_practice
 from bot.web.config import WebSettings
 from bot.web.render import STATIC_DIR, environment, page
 from bot.web.security import Refused
@@ -82,6 +82,7 @@ def create_app(services: WebServices, settings: WebSettings) -> Starlette:
         *routes_auth.ROUTES,
         *routes_practice.ROUTES,
         *routes_organiser.ROUTES,
+        *live.ROUTES,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     app = Starlette(
@@ -102,4 +103,5 @@ def create_app(services: WebServices, settings: WebSettings) -> Starlette:
     app.state.services = services
     app.state.settings = settings
     app.state.templates = environment()
+    app.state.templates.globals["live_enabled"] = True
     return app

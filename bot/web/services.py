@@ -53,6 +53,15 @@ class WebServices:
                 self._bank_passages = passages
             return self._bank
 
+    def quiz_engine(self) -> QuizEngine:
+        """The quiz engine (the bot's when both run in one process), made on first use."""
+        if self.quiz is None:
+            bank = self.bank()
+            with self._bank_lock:
+                if self.quiz is None:
+                    self.quiz = QuizEngine(self.db, bank)
+        return self.quiz
+
     def __post_init__(self) -> None:
         self.jobs = DocumentJobs(self.documents, on_swap=self.replace_index)
 
