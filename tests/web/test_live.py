@@ -143,7 +143,7 @@ def test_a_session_over_http_with_pushed_updates(server: WebServer) -> None:
         assert anna.post(f"/live/{code}/{action}", data={"csrf_token": anna_token}).status_code == 403
     assert anna.get(f"/live/{code}/results.csv").status_code == 403
     assert anna.get(f"/live/{code}/screen").status_code == 403
-    assert boss.post(f"/live/{code}/next", data={}).status_code == 403  # no CSRF token
+    assert boss.post(f"/live/{code}/next", data={"x": "1"}).status_code == 403  # no CSRF token
     assert boss.post(f"/live/{code}/stop", data={"csrf_token": boss_token}).status_code == 200
     late = server.client().get(f"/live/{code}")
     assert late.status_code == 410 and "已经结束" in late.text and 'name="name"' not in late.text
