@@ -194,7 +194,7 @@ def test_organiser_moves_a_live_session_on(engine: QuizEngine) -> None:
 
 def test_multi_select_scores_the_exact_set(engine: QuizEngine) -> None:
     item = QuizItem("m1", MULTI, "讲话提出了哪些要求？", "有形、有感", ["有形", "有感", "有钱", "有名"],
-                    correct_ids=[0, 1], doc_id="speech", doc_title="县委讲话")  # fmt: skip
+                    correct_set=[0, 1], doc_id="speech", doc_title="县委讲话")  # fmt: skip
     engine.replace_bank(QuizBank([item]))
     players = [Player(f"web:{i}", f"P{i}") for i in range(4)]
     asked = opened(engine.start("web:m", "o", size=1, seed=1, advance=Advance.ORGANISER) + engine.next_question(

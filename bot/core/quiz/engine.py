@@ -31,7 +31,7 @@ from bot.core.quiz.events import (
     SessionFinished,
     SessionStarted,
 )
-from bot.core.quiz.items import FILL, QuizItem, answer_matches
+from bot.core.quiz.items import FILL, QuizItem, answer_matches, options_right
 from bot.core.quiz.model import (
     DEFAULT_QUESTIONS,
     MAX_QUESTIONS,
@@ -297,6 +297,6 @@ def score(item: QuizItem, reply: Reply) -> tuple[bool, str]:
     """Right or wrong, and the reply as text; a choice is right only if it is exactly the correct set."""
     if isinstance(reply, str):
         return answer_matches(item, reply), reply
-    chosen = frozenset([reply] if isinstance(reply, int) else reply)
-    text = "|".join(item.options[i] if 0 <= i < len(item.options) else str(i) for i in sorted(chosen))
-    return item.kind != FILL and bool(chosen) and chosen == item.correct_options, text
+    chosen = sorted({reply} if isinstance(reply, int) else set(reply))
+    text = "|".join(item.options[i] if 0 <= i < len(item.options) else str(i) for i in chosen)
+    return item.kind != FILL and options_right(item, chosen), text
