@@ -188,6 +188,7 @@ def test_organiser_moves_a_live_session_on(engine: QuizEngine) -> None:
     second = opened(engine.next_question(session_id))
     closed = first(engine.close(session_id), QuestionClosed)  # reveal before anyone answered
     assert closed.reason == CloseReason.ORGANISER and closed.question.item == second.item
+    assert [(s.name, s.correct) for s in closed.leaderboard] == [("Carol", 1), ("Dave", 0)]  # for the projector
     finished = first(engine.next_question(session_id), SessionFinished)
     assert finished is not None and [s.name for s in finished.leaderboard] == ["Carol", "Dave"]
 

@@ -206,7 +206,8 @@ class QuizEngine:
             return []  # not open: a timer and the last answer raced, or never asked
         asked = self.question(session.session_id, position)
         answered, correct = self.store.tally(session.session_id, position)
-        events: list[Event] = [QuestionClosed(asked, reason, answered, correct)] if asked is not None else []
+        board = tuple(self.leaderboard(session.session_id))
+        events: list[Event] = [QuestionClosed(asked, reason, answered, correct, board)] if asked else []
         if advance and reason != CloseReason.STOPPED and session.advance == Advance.AUTO:
             events += self._advance(session, position)
         return events
