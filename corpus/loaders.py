@@ -8,7 +8,6 @@ the file name only chooses the parser and the default title, and each failure be
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -134,17 +133,10 @@ def load_corpus_dir(folder: Path) -> LoadReport:
 
 
 def load_passages_jsonl(path: Path) -> list[Passage]:
-    """Load pre-split passages, one `{"id", "title", "text"}` object per line."""
-    path = Path(path)
-    try:
-        text = decode_text(_read(path))
-        passages = _passages_from_lines(text.split("\n"))
-    except CorpusError as err:
-        err.path = path
-        raise
-    if not passages:
-        raise EmptyDocumentError("文件中没有任何段落。", path)
-    return passages
+    """Pre-split passages; corpus.passage_file says which lines it skipped and why."""
+    from corpus.passage_file import load_passage_file
+
+    return load_passage_file(path).passages
 
 
 # --- shared plumbing --------------------------------------------------------------------------
@@ -424,59 +416,3 @@ _PARSERS: dict[str, Callable[[bytes], _Parsed]] = {
     ".htm": _parse_html,
 }
 
-
-# --- pre-split passages -----------------------------------------------------------------------
-
-
-def _passages_from_lines(lines: list[str]) -> list[Passage]:
-    """Parse every non-blank line; ids must be unique because the index keys on them."""
-    passages: list[Passage] = []
-    seen: set[str] = set()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        passage = _passage_from_json(line, number)
-        if passage is None:
-            continue
-        if passage.passage_id in seen:
-            raise CorpusError(f"第 {number} 行：编号“{passage.passage_id}”重复。")
-        seen.add(passage.passage_id)
-        passages.append(passage)
-    return passages
-
-
-def _passage_from_json(line: str, number: int) -> Passage | None:
-    """One jsonl record; None for a record whose text is empty."""
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as err:
-        raise CorpusError(f"第 {number} 行不是有效的 JSON（第 {err.colno} 列附近）。") from err
-    if not isinstance(record, dict):
-        raise CorpusError(f"第 {number} 行应是一个 JSON 对象。")
-    passage_id = _json_field(record, "id", number, allow_int=True)
-    title = _json_field(record, "title", number)
-    text = record.get("text")
-    if not isinstance(text, str):
-        raise CorpusError(f"第 {number} 行缺少文本字段“text”。")
-    if not text.strip():
-        return None
-    return Passage(
-        passage_id=passage_id,
-        doc_id=title,
-        doc_title=title,
-        section="",
-        location="",
-        text=text,
-        start=0,
-        end=len(text),
-    )
-
-
-def _json_field(record: dict[str, Any], key: str, number: int, allow_int: bool = False) -> str:
-    """A required non-empty string field (ids may also be integers, kept as their digits)."""
-    value = record.get(key)
-    if allow_int and isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str) or not value.strip():
-        raise CorpusError(f"第 {number} 行缺少字段“{key}”或其值不是非空字符串。")
-    return value
