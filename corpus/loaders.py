@@ -12,14 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-import docx
-from bs4 import BeautifulSoup, Comment, NavigableString
-from docx.document import Document as DocxDocument
-from docx.table import Table, _Cell
-from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError
+from typing import TYPE_CHECKING, Any
 
 from corpus.cleaning import (
     clean_lines,
@@ -30,6 +23,11 @@ from corpus.cleaning import (
 )
 from corpus.encoding import decode_text
 from corpus.model import Document, Passage
+
+if TYPE_CHECKING:  # the parsers import their libraries when used: `ask` reads no documents
+    from bs4 import BeautifulSoup
+    from docx.document import Document as DocxDocument
+    from docx.table import Table, _Cell
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 # Provenance and repository files that live beside the texts but are not study material.
@@ -258,6 +256,8 @@ _SITE_SUFFIX = re.compile(r"\s*[-_|–—]+\s*[^-_|–—]{1,30}(网|网站|官�
 
 
 def _parse_html(data: bytes) -> _Parsed:
+    from bs4 import BeautifulSoup, Comment
+
     soup = BeautifulSoup(_decode_html(data), "lxml")
     title = _html_title(soup)
     for tag in soup(_INVISIBLE_TAGS):
@@ -303,6 +303,8 @@ def _html_lines(soup: BeautifulSoup) -> list[str]:
 
 def _collapse_source_whitespace(soup: BeautifulSoup) -> None:
     """Do what a browser does with whitespace in the HTML source (except inside `<pre>`)."""
+    from bs4 import NavigableString
+
     for string in list(soup.find_all(string=True)):
         if type(string) is not NavigableString or string.find_parent("pre"):
             continue
@@ -320,6 +322,8 @@ _HEADING_STYLES = ("title", "heading", "标题")
 def _parse_docx(data: bytes) -> _Parsed:
     if not data.startswith(_ZIP_MAGIC):
         raise UnreadableDocumentError(_not_docx_reason(data))
+    import docx
+
     try:
         document = docx.Document(io.BytesIO(data))
         lines = list(_docx_lines(document))
@@ -337,6 +341,8 @@ def _not_docx_reason(data: bytes) -> str:
 
 def _docx_lines(container: DocxDocument | _Cell) -> Iterator[str]:
     """Paragraphs in reading order, descending into tables cell by cell."""
+    from docx.table import Table
+
     for item in container.iter_inner_content():
         if isinstance(item, Table):
             yield from _table_lines(item)
@@ -375,6 +381,9 @@ _JUNK_PDF_TITLE = re.compile(
 
 def _parse_pdf(data: bytes) -> _Parsed:
     _check_pdf_envelope(data)
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
