@@ -26,6 +26,7 @@ from bot.core.quiz.events import (
     PlayerJoined,
     QuestionClosed,
     SessionFinished,
+    SessionStarted,
     first,
 )
 from bot.core.quiz.items import FILL, MULTI, QuizItem
@@ -132,9 +133,10 @@ class LiveRooms:
             )  # fmt: skip
         except QuizError as exc:
             raise LiveError(str(exc)) from exc
-        session = events[0].session if events else None
-        if session is None:
+        started = first(events, SessionStarted)
+        if started is None:
             raise LiveError("答题没有开始，请重试。")
+        session = started.session
         room = LiveRoom(code, session.session_id, organiser, seconds, session.size, keyword.strip())
         self.rooms[code] = room
         self._forget_old()
