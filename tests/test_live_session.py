@@ -22,13 +22,15 @@ from bot.core.quiz.model import Player
 CHOICE_ITEM = QuizItem("c1", CHOICE, f"要坚持{BLANK}", "系统思维", ["高位推动", "系统思维", "守正创新", "合力攻坚"], 1,
                        passage_id="p1", doc_id="speech", doc_title="县委讲话", location="第一部分")  # fmt: skip
 MULTI_ITEM = QuizItem("m1", MULTI, "创建工作要求哪些？", "有形、有感", ["有形", "有钱", "有感", "有名"],
-                      correct_ids=[0, 2], passage_id="p2", doc_id="speech", doc_title="县委讲话")  # fmt: skip
+                      correct_set=[0, 2], passage_id="p2", doc_id="speech", doc_title="县委讲话")  # fmt: skip
 PASSAGES = {"p1": "坚持系统思维的原文。", "p2": "有形有感有效的原文。"}
 ANNA, BO, CHEN = Player("web:1", "安娜"), Player("web:2", "=博"), Player("web:3", "陈")
 
 
 def rooms(tmp_path: Path, hub: BroadcastHub) -> LiveRooms:
-    engine = QuizEngine(Database(tmp_path / "s.sqlite"), QuizBank([CHOICE_ITEM, MULTI_ITEM]), default_source=None)
+    engine = QuizEngine(
+        Database(tmp_path / "s.sqlite"), QuizBank([CHOICE_ITEM, MULTI_ITEM]), default_source=None
+    )
     return LiveRooms(engine, hub, lambda pid: PASSAGES.get(pid, ""))
 
 

@@ -203,7 +203,11 @@ class LiveRooms:
                 for rank, s in enumerate(room.leaderboard[:LEADERBOARD_SHOWN], start=1)
             ]
         if room.finished:
-            state["ended"] = "这场答题已经结束，感谢参与！" if room.ended == SessionStatus.FINISHED else "这场答题已被结束。"
+            state["ended"] = (
+                "这场答题已经结束，感谢参与！"
+                if room.ended == SessionStatus.FINISHED
+                else "这场答题已被结束。"
+            )
         return state
 
     def answered(self, room: LiveRoom, player_id: str) -> bool | None:
@@ -238,14 +242,18 @@ class LiveRooms:
                 room.question, room.replies, room.status = event.question, {}, "open"
                 room.deadline = self.clock() + room.seconds
                 self._cancel_timer(room)
-                room.timer = asyncio.get_running_loop().create_task(self._time_out(room, event.question.position))
+                room.timer = asyncio.get_running_loop().create_task(
+                    self._time_out(room, event.question.position)
+                )
             elif isinstance(event, AnswerRecorded):
                 if room.question is not None and event.question.position == room.question.position:
                     room.replies[event.player.player_id] = event.correct
             elif isinstance(event, QuestionClosed):
                 self._cancel_timer(room)
                 room.status = "closed"
-                room.closed.append(ClosedQuestion(event.question, event.answered, event.correct, dict(room.replies)))
+                room.closed.append(
+                    ClosedQuestion(event.question, event.answered, event.correct, dict(room.replies))
+                )
                 room.leaderboard = self._with_everyone(room, self.engine.leaderboard(room.session_id))
             elif isinstance(event, SessionFinished):
                 self._cancel_timer(room)
