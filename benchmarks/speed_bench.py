@@ -116,6 +116,25 @@ def cold_asks(
     return results
 
 
+def token_counts() -> None:
+    """How much text a from-scratch build of the bundled corpus gives the encoder."""
+    from tokenizers import Tokenizer
+
+    from corpus.bundled import BUNDLED_DIR
+    from index.builder import collect_passages
+    from index.encoder import default_onnx_dir
+    from index.hybrid import sentence_units
+
+    passages = collect_passages([BUNDLED_DIR], []).passages
+    sentences, _ = sentence_units(passages)
+    tokenizer = Tokenizer.from_file(str(default_onnx_dir() / "tokenizer.json"))
+    print("| texts | count | XLM-R tokens with the prompt | mean | longest |")
+    print("|---|---|---|---|---|")
+    for name, texts in (("passages", [p.index_text() for p in passages]), ("sentences", sentences)):
+        lengths = [len(e.ids) for e in tokenizer.encode_batch(["passage: " + t for t in texts])]
+        print(f"| {name} | {len(texts)} | {sum(lengths)} | {sum(lengths) / len(lengths):.1f} | {max(lengths)} |")
+
+
 def warm_worker(index: Path) -> None:
     """Child mode: warm ask latency in this process, printed as JSON."""
     import numpy as np
@@ -158,8 +177,12 @@ def main() -> None:
     parser.add_argument(
         "--passages", type=int, help="build from the first N bundled passages only (default: all)"
     )
+    parser.add_argument("--tokens", action="store_true", help="only print the build's token counts")
     parser.add_argument("--warm-worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.tokens:
+        token_counts()
+        return
     if args.warm_worker:
         warm_worker(args.warm_worker)
         return
