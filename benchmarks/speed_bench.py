@@ -106,13 +106,14 @@ def cold_asks(
         )
     for _ in range(runs):
         for backend, index in indexes.items():
-            wall, rss = run_child(
+            wall, cpu, rss = run_child(
                 policybot("ask", "--index", str(index), QUESTION),
                 environment(backend, work / f"data-{backend}"),
             )
-            walls, peak = results[backend]
+            walls, cpus, peak = results[backend]
             walls.append(wall)
-            results[backend] = (walls, max(peak, rss))
+            cpus.append(cpu)
+            results[backend] = (walls, cpus, max(peak, rss))
     return results
 
 
@@ -132,7 +133,9 @@ def token_counts() -> None:
     print("|---|---|---|---|---|")
     for name, texts in (("passages", [p.index_text() for p in passages]), ("sentences", sentences)):
         lengths = [len(e.ids) for e in tokenizer.encode_batch(["passage: " + t for t in texts])]
-        print(f"| {name} | {len(texts)} | {sum(lengths)} | {sum(lengths) / len(lengths):.1f} | {max(lengths)} |")
+        print(
+            f"| {name} | {len(texts)} | {sum(lengths)} | {sum(lengths) / len(lengths):.1f} | {max(lengths)} |"
+        )
 
 
 def warm_worker(index: Path) -> None:
