@@ -16,6 +16,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 360, "height": 740}
+LOCALE = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai"}  # native controls in Chinese too
 DESKTOP = {"width": 1280, "height": 860}
 
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.web.conftest import DESKTOP, PHONE, login_organiser, no_horizontal_scroll, shoot
+from tests.web.conftest import DESKTOP, LOCALE, PHONE, login_organiser, no_horizontal_scroll, shoot
 
 pytestmark = pytest.mark.slow
 SPEECH_QUESTION = "创建民族团结进步示范县要坚持哪几个方面？"
@@ -17,14 +17,16 @@ SPEECH_QUESTION = "创建民族团结进步示范县要坚持哪几个方面？"
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, **LOCALE
+    )
     yield context.new_page()
     context.close()
 
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(viewport=DESKTOP)
+    context = browser.new_context(viewport=DESKTOP, **LOCALE)
     yield context.new_page()
     context.close()
 
@@ -128,8 +130,10 @@ def test_practice_round_to_the_end(phone, web_server):
 
 
 def test_organiser_uploads_gbk_text_then_removes_it(browser, web_server):
-    organiser = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
-    member = browser.new_context(viewport=PHONE).new_page()
+    organiser = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, **LOCALE
+    ).new_page()
+    member = browser.new_context(viewport=PHONE, **LOCALE).new_page()
     login_organiser(organiser, web_server.url)
     assert no_horizontal_scroll(organiser)
     shoot(organiser, "organiser")

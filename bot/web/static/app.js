@@ -67,6 +67,9 @@
         pending.textContent = "网络连接出错，问题没有丢失，请再点一次“提问”。";
       }).finally(function () { button.disabled = false; });
     });
+    document.querySelectorAll("button.sample").forEach(function (sample) {
+      sample.addEventListener("click", function () { box.value = sample.textContent; box.focus(); });
+    });
     var last = conversation.lastElementChild;
     if (last && !location.hash) last.scrollIntoView({ block: "start" });
   }
