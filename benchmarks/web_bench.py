@@ -1,4 +1,4 @@
-"""Web page load: 50 members asking 5 questions each at once, and a 50-phone live session.
+"""Web page load: 50 members asking 5 questions each at once over HTTP.
 
     .venv/bin/python benchmarks/web_bench.py [--members 50] [--questions 5] [--runs 3]
 

@@ -20,7 +20,7 @@ WAIT = 40.0
 
 MULTI_ITEM = QuizItem(
     "multi-drill-1", MULTI, "《多选演练》：创建工作要做到哪些？", "有形、有效", ["有形", "有钱", "有效", "有名"],
-    correct_ids=[0, 2], doc_id="multi-drill", doc_title="多选演练", source="manual",
+    correct_set=[0, 2], doc_id="multi-drill", doc_title="多选演练", source="manual",
 )  # fmt: skip
 
 

@@ -188,13 +188,17 @@ def test_organiser_moves_a_live_session_on(engine: QuizEngine) -> None:
     second = opened(engine.next_question(session_id))
     closed = first(engine.close(session_id), QuestionClosed)  # reveal before anyone answered
     assert closed.reason == CloseReason.ORGANISER and closed.question.item == second.item
+    assert [(s.name, s.correct) for s in closed.leaderboard] == [
+        ("Carol", 1),
+        ("Dave", 0),
+    ]  # for the projector
     finished = first(engine.next_question(session_id), SessionFinished)
     assert finished is not None and [s.name for s in finished.leaderboard] == ["Carol", "Dave"]
 
 
 def test_multi_select_scores_the_exact_set(engine: QuizEngine) -> None:
     item = QuizItem("m1", MULTI, "讲话提出了哪些要求？", "有形、有感", ["有形", "有感", "有钱", "有名"],
-                    correct_ids=[0, 1], doc_id="speech", doc_title="县委讲话")  # fmt: skip
+                    correct_set=[0, 1], doc_id="speech", doc_title="县委讲话")  # fmt: skip
     engine.replace_bank(QuizBank([item]))
     players = [Player(f"web:{i}", f"P{i}") for i in range(4)]
     asked = opened(engine.start("web:m", "o", size=1, seed=1, advance=Advance.ORGANISER) + engine.next_question(
@@ -282,5 +286,9 @@ def test_stats_report_names_the_hardest_item_and_its_answer(engine: QuizEngine) 
     asked = opened(engine.start(PRIVATE, "tg:42", size=1, keyword="国旗", solo=True))
     engine.answer(asked, ME, 1)  # wrong
     report = format_hardest(engine.hardest_items(min_answered=1), 1)
-    assert "答对 0/1（0%），出题 1 次" in report and "答案：正确" in report and "《中华人民共和国国旗法》" in report
+    assert (
+        "答对 0/1（0%），出题 1 次" in report
+        and "答案：正确" in report
+        and "《中华人民共和国国旗法》" in report
+    )
     assert "还没有作答次数不少于 3 次" in format_hardest(engine.hardest_items(min_answered=3), 3)

@@ -127,7 +127,7 @@ async def send_question(context: ContextTypes.DEFAULT_TYPE, asked: AskedQuestion
                     if multi
                     else {
                         "type": PollType.QUIZ,
-                        "correct_option_ids": sorted(item.correct_options),
+                        "correct_option_ids": list(item.right_options),
                         "explanation": item.explanation[: PollLimit.MAX_EXPLANATION_LENGTH],
                     }
                 ),
@@ -176,7 +176,7 @@ def fits_poll(head: str, item: QuizItem) -> bool:
         len(head) + 1 + len(item.question) <= PollLimit.MAX_QUESTION_LENGTH
         and all(1 <= len(o) <= PollLimit.MAX_OPTION_LENGTH for o in item.options)
         and PollLimit.MIN_OPTION_NUMBER <= len(item.options) <= PollLimit.MAX_OPTION_NUMBER
-        and bool(item.correct_options)
+        and bool(item.right_options)
     )
 
 

@@ -47,7 +47,7 @@ def _settings(args: argparse.Namespace):
 
 def run_web(args: argparse.Namespace) -> int:
     from bot.cli import announce_first_build
-    from bot.web.server import serve
+    from bot.web.server import exit_cleanly_on_sigterm, serve
     from bot.web.services import open_web_services
 
     try:
@@ -58,6 +58,7 @@ def run_web(args: argparse.Namespace) -> int:
     print("正在加载模型和索引…", file=sys.stderr, flush=True)
     announce_first_build(args.index)
     services = open_web_services(settings)
+    exit_cleanly_on_sigterm()
     asyncio.run(serve(services, settings))
     return 0
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from bot.web.config import WebSettings
-from bot.web.server import serve
+from bot.web.server import exit_cleanly_on_sigterm, serve
 from bot.web.services import open_web_services
 
 log = logging.getLogger("policybot.web")
@@ -34,6 +34,7 @@ def run_both(settings: WebSettings, config_file: Path | None) -> int:
         logging_setup.configure(verbose=True, secrets=[config.token])
     print("正在加载模型和索引…", file=sys.stderr, flush=True)
     services = open_web_services(settings)
+    exit_cleanly_on_sigterm()
     if config is None:
         asyncio.run(serve(services, settings))
         return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -26,6 +27,11 @@ def check_can_start(settings: WebSettings) -> None:
         check_exposure(settings, AccessCode(db, settings.access_code).required)
     finally:
         db.close()
+
+
+def exit_cleanly_on_sigterm() -> None:
+    """uvicorn shuts down gracefully on SIGTERM, then re-raises it: let that end in exit code 0."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: None)
 
 
 def uvicorn_server(services: WebServices, settings: WebSettings) -> uvicorn.Server:

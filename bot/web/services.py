@@ -34,7 +34,9 @@ class WebServices:
     practice: PracticeBook
     secret: str = field(repr=False)
     jobs: DocumentJobs = field(init=False)
-    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    # Failed logins: 5 per name, and 20 per address (many phones may share one address).
+    name_throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(limit=5, window=600))
+    address_throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(limit=20, window=600))
     quiz: QuizEngine | None = None  # the Telegram bot's engine when both run in one process
     _bank: QuizBank | None = None
     _bank_passages: object = None  # the passage list the cached bank was made from

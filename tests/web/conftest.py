@@ -13,9 +13,11 @@ from tests.web.server import ORGANISER, WebServer, cli, seed
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--lang=zh-CN"]  # fmt: skip
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 360, "height": 740}
+LOCALE = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai"}  # native controls in Chinese too
 DESKTOP = {"width": 1280, "height": 860}
 
 

@@ -31,7 +31,7 @@ from bot.core.quiz.events import (
     SessionFinished,
     SessionStarted,
 )
-from bot.core.quiz.items import FILL, QuizItem, answer_matches
+from bot.core.quiz.items import FILL, QuizItem, answer_matches, options_right
 from bot.core.quiz.model import (
     DEFAULT_QUESTIONS,
     MAX_QUESTIONS,
@@ -206,7 +206,8 @@ class QuizEngine:
             return []  # not open: a timer and the last answer raced, or never asked
         asked = self.question(session.session_id, position)
         answered, correct = self.store.tally(session.session_id, position)
-        events: list[Event] = [QuestionClosed(asked, reason, answered, correct)] if asked is not None else []
+        board = tuple(self.leaderboard(session.session_id))
+        events: list[Event] = [QuestionClosed(asked, reason, answered, correct, board)] if asked else []
         if advance and reason != CloseReason.STOPPED and session.advance == Advance.AUTO:
             events += self._advance(session, position)
         return events
@@ -297,6 +298,6 @@ def score(item: QuizItem, reply: Reply) -> tuple[bool, str]:
     """Right or wrong, and the reply as text; a choice is right only if it is exactly the correct set."""
     if isinstance(reply, str):
         return answer_matches(item, reply), reply
-    chosen = frozenset([reply] if isinstance(reply, int) else reply)
-    text = "|".join(item.options[i] if 0 <= i < len(item.options) else str(i) for i in sorted(chosen))
-    return item.kind != FILL and bool(chosen) and chosen == item.correct_options, text
+    chosen = sorted({reply} if isinstance(reply, int) else set(reply))
+    text = "|".join(item.options[i] if 0 <= i < len(item.options) else str(i) for i in chosen)
+    return item.kind != FILL and options_right(item, chosen), text

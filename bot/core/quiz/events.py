@@ -54,6 +54,7 @@ class QuestionClosed:
     reason: CloseReason
     answered: int  # how many players answered it
     correct: int  # how many of them were right
+    leaderboard: tuple[Standing, ...] = ()  # the session's standings so far (a projector shows them)
 
 
 @dataclass(frozen=True)

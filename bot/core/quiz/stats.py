@@ -17,7 +17,9 @@ def format_hardest(rows: list[tuple[ItemStats, QuizItem | None]], min_answered: 
             lines.append(f"{n:>2}. {counts} · 题目 {stats.item_id} 已不在题库中")
             continue
         source = f"《{item.doc_title}》{item.location}".strip()
-        lines.append(f"{n:>2}. {counts} · {KIND_NAMES.get(item.kind, item.kind)} · {source} · {stats.item_id}")
+        lines.append(
+            f"{n:>2}. {counts} · {KIND_NAMES.get(item.kind, item.kind)} · {source} · {stats.item_id}"
+        )
         lines.append(f"    {item.question}")
         lines.append(f"    答案：{item.correct_text}")
     return "\n".join(lines)

@@ -67,6 +67,9 @@
         pending.textContent = "网络连接出错，问题没有丢失，请再点一次“提问”。";
       }).finally(function () { button.disabled = false; });
     });
+    document.querySelectorAll("button.sample").forEach(function (sample) {
+      sample.addEventListener("click", function () { box.value = sample.textContent; box.focus(); });
+    });
     var last = conversation.lastElementChild;
     if (last && !location.hash) last.scrollIntoView({ block: "start" });
   }
@@ -75,34 +78,42 @@
   var target = document.querySelector(".para.target");
   if (target) target.scrollIntoView({ block: "center" });
 
-  // Organiser upload: send the file, then follow the rebuild until the new index serves answers.
+  // A document change runs in the background: follow it until the new index serves answers.
+  function follow(job, bar, message, onDone) {
+    fetch("/organiser/jobs/" + job, { headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (body) {
+        message.textContent = body.message || body.error;
+        bar.value = body.percent || 0;
+        message.className = body.state === "done" ? "ok" : body.state === "failed" ? "error" : "";
+        if (body.state === "done") { if (onDone) onDone(); }
+        else if (body.state !== "failed" && !body.error) { setTimeout(function () { follow(job, bar, message, onDone); }, 500); }
+      });
+  }
+
   var upload = document.getElementById("upload-form");
   if (upload) {
     var status = document.getElementById("upload-status");
     var bar = document.getElementById("upload-progress");
     upload.addEventListener("submit", function (event) {
       event.preventDefault();
-      var data = new FormData(upload);
       status.textContent = "正在上传……";
+      status.className = "";
       bar.hidden = false;
       bar.value = 10;
-      fetch(upload.action, { method: "POST", body: data, headers: { "X-Fetch": "1", "X-CSRF-Token": csrf } })
+      fetch(upload.action, { method: "POST", body: new FormData(upload), headers: { "X-Fetch": "1", "X-CSRF-Token": csrf } })
         .then(function (response) { return response.json(); })
         .then(function (body) {
-          if (body.error) { status.textContent = body.error; bar.value = 0; return; }
-          follow(body.job);
-        });
+          if (body.error) { status.textContent = body.error; status.className = "error"; bar.value = 0; return; }
+          follow(body.job, bar, status, function () { setTimeout(function () { location.reload(); }, 800); });
+        })
+        .catch(function () { status.textContent = "上传失败，请检查网络后重试。"; status.className = "error"; });
     });
-    function follow(job) {
-      fetch("/organiser/jobs/" + job, { headers: { "Accept": "application/json" } })
-        .then(function (response) { return response.json(); })
-        .then(function (body) {
-          status.textContent = body.message;
-          bar.value = body.percent;
-          if (body.state === "done") { setTimeout(function () { location.reload(); }, 800); }
-          else if (body.state !== "failed") { setTimeout(function () { follow(job); }, 500); }
-        });
-    }
+  }
+
+  var jobPage = document.getElementById("job");
+  if (jobPage && jobPage.dataset.finished !== "1") {
+    follow(jobPage.dataset.job, document.getElementById("job-progress"), document.getElementById("job-message"));
   }
 
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {

@@ -1,0 +1,231 @@
+"""Speed of the ONNX Runtime encoder against the sentence-transformers baseline, in one run.
+
+Usage:
+    .venv/bin/python benchmarks/speed_bench.py [--runs 3] [--build-runs 1] [--backends onnx,torch]
+
+Prints, per encoder backend (POLICYBOT_ENCODER=onnx / torch), each measured in separate
+processes on the bundled corpus:
+- build from scratch (`policybot index build --passages … --no-cache`) of the bundled corpus's
+  passages (or the first --passages N): passages/s of the whole process (model load included),
+  per wall second and per CPU second, and peak RSS;
+- cold `policybot ask` over the index it built (process start to answer printed): median of
+  --runs runs, the backends alternating so that load on the machine hits both alike; peak RSS;
+- warm ask latency p50/p95 in one process over the hand-written questions.
+The machine is shared and noisy: compare backends within one run, never across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUESTION = "创建品牌的主题是什么？"
+
+
+def policybot(*args: str) -> list[str]:
+    return [sys.executable, "-m", "bot.cli", *args]
+
+
+def run_child(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak RSS MB) of one child process, as /usr/bin/time -v reports them.
+
+    CPU seconds (user + system) stay comparable when other work crowds the machine; wall
+    seconds are what a user waits.
+    """
+    started = time.perf_counter()
+    pid = os.posix_spawn(
+        command[0],
+        command,
+        env,
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+        ],
+    )
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(command)}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def environment(backend: str, data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ, POLICYBOT_ENCODER=backend, POLICYBOT_DATA_DIR=str(data_dir))
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def passages_file(work: Path, limit: int | None) -> tuple[Path, int]:
+    """The bundled corpus's passages (the first `limit`) as a --passages file."""
+
+    from corpus.bundled import BUNDLED_DIR
+    from index.builder import collect_passages
+
+    passages = collect_passages([BUNDLED_DIR], []).passages[:limit]
+    path = work / "passages.jsonl"
+    with open(path, "w", encoding="utf-8") as handle:
+        for p in passages:
+            record = {"id": p.passage_id, "title": p.doc_title, "text": p.text}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path, len(passages)
+
+
+def build(
+    backend: str, source: list[str], work: Path, runs: int
+) -> tuple[Path, list[float], list[float], float]:
+    out = work / f"index-{backend}"
+    walls, cpus, peak = [], [], 0.0
+    for _ in range(runs):
+        wall, cpu, rss = run_child(
+            policybot("index", "build", *source, "--out", str(out), "--no-cache", "-q"),
+            environment(backend, work / f"data-{backend}"),
+        )
+        walls.append(wall)
+        cpus.append(cpu)
+        peak = max(peak, rss)
+    return out, walls, cpus, peak
+
+
+def cold_asks(
+    indexes: dict[str, Path], work: Path, runs: int
+) -> dict[str, tuple[list[float], list[float], float]]:
+    results: dict[str, tuple[list[float], list[float], float]] = {b: ([], [], 0.0) for b in indexes}
+    for backend, index in indexes.items():  # first ask embeds the scope model's background questions
+        run_child(
+            policybot("ask", "--index", str(index), QUESTION), environment(backend, work / f"data-{backend}")
+        )
+    for _ in range(runs):
+        for backend, index in indexes.items():
+            wall, cpu, rss = run_child(
+                policybot("ask", "--index", str(index), QUESTION),
+                environment(backend, work / f"data-{backend}"),
+            )
+            walls, cpus, peak = results[backend]
+            walls.append(wall)
+            cpus.append(cpu)
+            results[backend] = (walls, cpus, max(peak, rss))
+    return results
+
+
+def token_counts() -> None:
+    """How much text a from-scratch build of the bundled corpus gives the encoder."""
+    from tokenizers import Tokenizer
+
+    from corpus.bundled import BUNDLED_DIR
+    from index.builder import collect_passages
+    from index.encoder import default_onnx_dir
+    from index.hybrid import sentence_units
+
+    passages = collect_passages([BUNDLED_DIR], []).passages
+    sentences, _ = sentence_units(passages)
+    tokenizer = Tokenizer.from_file(str(default_onnx_dir() / "tokenizer.json"))
+    print("| texts | count | XLM-R tokens with the prompt | mean | longest |")
+    print("|---|---|---|---|---|")
+    for name, texts in (("passages", [p.index_text() for p in passages]), ("sentences", sentences)):
+        lengths = [len(e.ids) for e in tokenizer.encode_batch(["passage: " + t for t in texts])]
+        print(
+            f"| {name} | {len(texts)} | {sum(lengths)} | {sum(lengths) / len(lengths):.1f} | {max(lengths)} |"
+        )
+
+
+def warm_worker(index: Path) -> None:
+    """Child mode: warm ask latency in this process, printed as JSON."""
+    import numpy as np
+
+    from benchmarks.question_sets import load_all
+    from bot.core.loading import open_assistant
+
+    assistant = open_assistant(index)
+    questions = [q.q for q in load_all()]
+    for question in questions[:5]:
+        assistant.ask(question)
+    times = []
+    for question in questions:
+        started = time.perf_counter()
+        assistant.ask(question)
+        times.append((time.perf_counter() - started) * 1000)
+    print(json.dumps({"p50": float(np.percentile(times, 50)), "p95": float(np.percentile(times, 95))}))
+
+
+def warm(backend: str, index: Path, work: Path) -> dict[str, float]:
+    run = subprocess.run(
+        [sys.executable, __file__, "--warm-worker", str(index)],
+        env=environment(backend, work / f"data-{backend}"),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if run.returncode:
+        raise SystemExit(run.stderr[-2000:])
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=3, help="cold asks per backend (median)")
+    parser.add_argument("--build-runs", type=int, default=1, help="builds from scratch per backend")
+    parser.add_argument("--backends", default="onnx,torch")
+    parser.add_argument(
+        "--passages", type=int, help="build from the first N bundled passages only (default: all)"
+    )
+    parser.add_argument("--tokens", action="store_true", help="only print the build's token counts")
+    parser.add_argument("--warm-worker", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.tokens:
+        token_counts()
+        return
+    if args.warm_worker:
+        warm_worker(args.warm_worker)
+        return
+    backends = args.backends.split(",")
+    print(f"# speed_bench {time.strftime('%Y-%m-%d %H:%M')} (load average {os.getloadavg()[0]:.1f})")
+    with tempfile.TemporaryDirectory(prefix="speed-bench-") as tmp:
+        work = Path(tmp)
+        source, count = passages_file(work, args.passages)
+        print(f"\nbuild from scratch (--no-cache) of {count} bundled passages, their sentences and BM25")
+        print(
+            "\n| backend | build runs | wall s (median) | CPU s (median) | passages/s wall | passages per CPU s | peak RSS MB |"
+        )
+        print("|---|---|---|---|---|---|---|")
+        indexes: dict[str, Path] = {}
+        for backend in backends:
+            index, walls, cpus, peak = build(backend, ["--passages", str(source)], work, args.build_runs)
+            indexes[backend] = index
+            wall, cpu = statistics.median(walls), statistics.median(cpus)
+            print(
+                f"| {backend} | {len(walls)} | {wall:.1f} | {cpu:.1f} | {count / wall:.1f} | {count / cpu:.1f} | {peak:.0f} |",
+                flush=True,
+            )
+        print(
+            f"\ncold `policybot ask --index` over those indexes, {args.runs} runs each, backends alternating"
+        )
+        print(
+            "\n| backend | wall s (median) | min | max | CPU s (median) | peak RSS MB | warm p50 ms | warm p95 ms |"
+        )
+        print("|---|---|---|---|---|---|---|---|")
+        colds = cold_asks(indexes, work, args.runs)
+        for backend in backends:
+            walls, cpus, peak = colds[backend]
+            latency = warm(backend, indexes[backend], work)
+            print(
+                f"| {backend} | {statistics.median(walls):.2f} | {min(walls):.2f} | {max(walls):.2f} | "
+                f"{statistics.median(cpus):.2f} | {peak:.0f} | {latency['p50']:.1f} | {latency['p95']:.1f} |",
+                flush=True,
+            )
+    print(f"\n(load average at the end {os.getloadavg()[0]:.1f}; 2 cores shared with other work)")
+
+
+if __name__ == "__main__":
+    main()
