@@ -31,7 +31,6 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.question_sets import load_all, run  # noqa: E402
 from corpus.loaders import load_passages_jsonl  # noqa: E402
 from corpus.model import Passage  # noqa: E402
-from index.builder import default_cache  # noqa: E402
 from index.encoder import normalize_rows  # noqa: E402
 from index.evaluation import SINGLE_RETRIEVERS, evaluate, load_queries  # noqa: E402
 from index.hybrid import DenseStats, HybridIndex, sentence_units  # noqa: E402
@@ -61,14 +60,14 @@ def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
 
-def bench_sets(bench: Path, encoder) -> None:
+def bench_sets(bench: Path, encoder, cache) -> None:
     print("\n## Retrieval on the benchmark sets (fused vs. each retriever alone, one run)")
     memo = MemoEncoder(encoder)
     for passages_file in sorted(bench.glob("*_passages.jsonl")):
         queries_file = passages_file.with_name(passages_file.name.replace("_passages", "_queries"))
         passages = load_passages_jsonl(passages_file)
         queries = load_queries(queries_file)
-        index = HybridIndex.build(passages, encoder, cache=default_cache())
+        index = HybridIndex.build(passages, encoder, cache=cache)
         memo.encode_queries([q.question[:512] for q in queries])  # encode once, time search only
         print(
             f"\n{passages_file.stem.replace('_passages', '')}: {len(passages)} passages, {len(queries)} queries"
@@ -216,16 +215,18 @@ def main() -> int:
     parser.add_argument("--skip-processes", action="store_true", help="skip cold start and build timing")
     parser.add_argument("--skip-questions", action="store_true", help="skip the hand-written question sets")
     args = parser.parse_args()
-    from bot.core.loading import open_assistant
+    from bot.core.services import build_services
+    from bot.core.settings import resolve_settings
 
     if not args.skip_processes:
         cold_start_and_build()
-    assistant = open_assistant()
+    services = build_services(resolve_settings())
+    assistant = services.assistant
     if not args.skip_questions:
         question_sets(assistant)
         warm_latency(assistant)
     if not args.skip_sets:
-        bench_sets(args.bench, assistant.encoder)
+        bench_sets(args.bench, assistant.encoder, services.embedding_cache)
     if not args.skip_100k:
         synthetic_100k(assistant)
     print(

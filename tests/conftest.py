@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,36 +10,36 @@ from tests.fakes import HashEncoder
 
 
 @pytest.fixture(scope="session")
-def session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """POLICYBOT_DATA_DIR for the whole session; the prepared model stays in the user cache."""
-    folder = tmp_path_factory.mktemp("policybot-data")
-    old = os.environ.get("POLICYBOT_DATA_DIR")
-    os.environ["POLICYBOT_DATA_DIR"] = str(folder)
-    yield folder
-    if old is None:
-        os.environ.pop("POLICYBOT_DATA_DIR", None)
-    else:
-        os.environ["POLICYBOT_DATA_DIR"] = old
+def session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data folder of the whole session; the prepared model stays in the user cache."""
+    return tmp_path_factory.mktemp("policybot-data")
 
 
 @pytest.fixture(scope="session")
-def real_encoder():
-    from index.encoder import load_encoder
+def session_settings(session_data_dir: Path):
+    """The settings as the CLI would resolve them, with the session's data folder as argument."""
+    from bot.core.settings import resolve_settings
 
-    return load_encoder()
+    return resolve_settings({"data_dir": session_data_dir})
 
 
 @pytest.fixture(scope="session")
-def assistant(session_data_dir: Path, real_encoder):
+def session_services(session_settings):
+    """One model, index and scope model for the whole session, built as every front end builds them."""
+    from bot.core.services import build_services
+
+    return build_services(session_settings)
+
+
+@pytest.fixture(scope="session")
+def real_encoder(session_services):
+    return session_services.encoder
+
+
+@pytest.fixture(scope="session")
+def assistant(session_services):
     """The real core over the bundled corpus (the index is built on first use, as in production)."""
-    from bot.core.answering import Assistant
-    from bot.core.documents import DocumentManager
-    from bot.core.scope import load_scope_judge
-    from index.store import load_index
-
-    folder = DocumentManager(real_encoder).ensure_index()
-    index, _ = load_index(folder, real_encoder.name)
-    return Assistant(index=index, encoder=real_encoder, scope=load_scope_judge(real_encoder))
+    return session_services.assistant
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import inspect
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -26,12 +25,12 @@ from telegram.ext import Application
 from bot.core import texts
 from bot.core.answers import Answer, Citation
 from bot.core.chat import ChatService
-from bot.core.database import Database
 from bot.core.library import PassageContext
-from bot.core.limits import RateLimiter
+from bot.core.quiz.bank import QuizBank
+from bot.core.services import build_services
+from bot.core.settings import Settings
 from bot.telegram_app import keyboards, render
 from bot.telegram_app.app import build_application
-from bot.telegram_app.config import BotConfig
 from bot.telegram_app.handlers import addressed_question
 from corpus.model import Passage
 from tests.fake_telegram import Chat, FakeTelegram, User
@@ -248,32 +247,29 @@ def fake() -> Iterator[FakeTelegram]:
         yield server
 
 
-def build(config: BotConfig, service: ChatService) -> Application:
-    """build_application(); an adapter that also runs quizzes gets an empty bank (tested elsewhere)."""
-    if "quiz" not in inspect.signature(build_application).parameters:
-        return build_application(config, service)
-    from bot.core.quiz.bank import QuizBank
-    from bot.core.quiz.engine import QuizEngine
-
-    return build_application(config, service, QuizEngine(service.db, QuizBank([])))
-
-
 @asynccontextmanager
 async def application(
     fake: FakeTelegram, assistant, folder: Path, per_minute: int = 8
 ) -> AsyncIterator[Application]:
-    """The real Application and ChatService, pointed at the fake; closed like run_polling does."""
-    service = ChatService(assistant, Database(folder / "db.sqlite"), RateLimiter(limit=per_minute))
-    config = BotConfig(
-        token=fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url, data_dir=folder
+    """The real Application and services, pointed at the fake; closed like run_polling does.
+
+    The session's assistant is shared; the quiz gets an empty bank (quizzes are tested elsewhere).
+    """
+    settings = Settings(
+        token=fake.token,
+        base_url=fake.base_url,
+        base_file_url=fake.base_file_url,
+        data_dir=folder,
+        questions_per_minute=per_minute,
     )
-    app = build(config, service)
+    services = build_services(settings, prebuilt={"assistant": assistant, "bank": QuizBank([])})
+    app = build_application(services)
     await app.initialize()
     try:
         yield app
     finally:
-        await app.shutdown()
-        await service.close()
+        await app.shutdown()  # post_shutdown is run_polling's; close as it would
+        await services.close()
 
 
 async def deliver(
@@ -420,7 +416,7 @@ def test_an_unexpected_error_is_logged_and_the_user_told_briefly(
 
     async def scenario() -> None:
         async with application(fake, assistant, tmp_path) as app:
-            app.bot_data["service"].ask = broken
+            app.bot_data["services"].answers.ask = broken
             sent = await say(app, fake, chat, user, "三个大抓")
             [reply] = replies(fake, chat, sent.message_id)
             assert reply.text == texts.ERROR
@@ -445,7 +441,7 @@ def test_paging_shows_every_citation_of_a_long_page(fake: FakeTelegram, assistan
 
     async def scenario() -> None:
         async with application(fake, assistant, tmp_path) as app:
-            service: ChatService = app.bot_data["service"]
+            service: ChatService = app.bot_data["services"].answers
             answer = Answer(
                 "问题", True, quoted_citation(1).highlight, [quoted_citation(n) for n in range(1, 7)]
             )

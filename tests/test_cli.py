@@ -21,7 +21,7 @@ CITATION_KEYS = {"passage_id", "doc_title", "section", "location", "text", "scor
 def policybot(*args: str, stdin: str | None = None, data_dir: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, POLICYBOT_DATA_DIR=str(data_dir))
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "bot.terminal.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -1,6 +1,6 @@
 """Organisers keep the material current: add and remove documents, rebuild without downtime.
 
-Added files live in POLICYBOT_DATA_DIR/library under sanitised names (never a path from the
+Added files live in <data dir>/library under sanitised names (never a path from the
 user), listed in library.json (written atomically). Every change rebuilds the index beside the
 old one and swaps it in; only new text is embedded. Callers keep answering from the old index
 until `on_swap` hands them the new one. Changes are serialised: two admins uploading at the same
@@ -25,10 +25,11 @@ from corpus.chunking import chunk_document
 from corpus.loaders import SUPPORTED_SUFFIXES, CorpusError, load_bytes
 from corpus.model import Document, Passage
 from index.atomic import write_bytes_atomic, write_text_atomic
-from index.builder import Sources, ensure_index, library_dir, managed_index_dir, rebuild_index
+from index.builder import Sources, ensure_index, rebuild_index
+from index.embedding_cache import EmbeddingCache
 from index.encoder import Encoder
 from index.hybrid import HybridIndex
-from index.paths import data_dir
+from index.paths import embeddings_file, library_dir, managed_index_dir
 from index.store import load_index, load_passages
 
 log = logging.getLogger(__name__)
@@ -94,19 +95,21 @@ def report_of(document: Document, passages: list[Passage]) -> DocumentReport:
 
 
 class DocumentManager:
-    def __init__(self, encoder: Encoder, root: Path | None = None) -> None:
+    def __init__(self, encoder: Encoder, root: Path, cache_file: Path | None = None) -> None:
+        """`root` is the data directory; `cache_file` the embedding cache (default: inside `root`)."""
         self.encoder = encoder
-        self.root = root or data_dir()
+        self.root = root
+        self.cache_file = cache_file or embeddings_file(root)
         self._lock = threading.Lock()
 
     # ----------------------------------------------------------- state
     @property
     def library(self) -> Path:
-        return self.root / library_dir().name
+        return library_dir(self.root)
 
     @property
     def index_dir(self) -> Path:
-        return self.root / managed_index_dir().name
+        return managed_index_dir(self.root)
 
     def _state_file(self) -> Path:
         return self.library / "library.json"
@@ -129,7 +132,7 @@ class DocumentManager:
 
     def ensure_index(self) -> Path:
         """The index of the bundled corpus plus added documents, built when missing or stale."""
-        return ensure_index(self.encoder, self.sources(), self.index_dir)
+        return ensure_index(self.encoder, self.sources(), self.index_dir, EmbeddingCache(self.cache_file))
 
     # ------------------------------------------------------------- add
     def understand(self, data: bytes, filename: str) -> tuple[Document, list[Passage]]:
@@ -255,7 +258,7 @@ class DocumentManager:
             return titles[doc_id]
 
     def _rebuild(self, on_swap: Callable[[HybridIndex], None] | None) -> None:
-        rebuild_index(self.encoder, self.sources(), self.index_dir)
+        rebuild_index(self.encoder, self.sources(), self.index_dir, EmbeddingCache(self.cache_file))
         if on_swap is not None:
             index, _ = load_index(self.index_dir, self.encoder.name)
             on_swap(index)

@@ -1,6 +1,6 @@
 """Organisers' actions in the chat: add documents by sending files, remove them, and who may.
 
-Admins are POLICYBOT_ADMIN_IDS. A file from anybody else is refused without being downloaded.
+Admins are `settings.admin_ids` (POLICYBOT_ADMIN_IDS). A file from anybody else is refused without being downloaded.
 Rebuilding runs off the event loop; members keep getting answers from the old index meanwhile.
 """
 
@@ -15,24 +15,25 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.core.chat import ChatService
 from bot.core.documents import MAX_UPLOAD_BYTES, DocumentError, DocumentManager, DocumentReport, report_of
-from bot.core.quiz.bank import bank_for, bank_path
-from bot.core.quiz.engine import QuizEngine
-from bot.telegram_app.config import BotConfig
-from index.hybrid import HybridIndex
+from bot.core.services import Services
+from bot.core.settings import Settings
 
 log = logging.getLogger("policybot.admin")
 NOT_ADMIN = "抱歉，这个操作仅限管理员使用。"
 NOT_ALLOWED = "抱歉，本机器人只在指定的学习群中提供服务。如需使用，请联系管理员。"
 
 
-def config_of(context: ContextTypes.DEFAULT_TYPE) -> BotConfig:
-    return context.application.bot_data["config"]
+def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.application.bot_data["services"]
+
+
+def config_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
+    return services_of(context).settings
 
 
 def documents_of(context: ContextTypes.DEFAULT_TYPE) -> DocumentManager:
-    return context.application.bot_data["documents"]
+    return services_of(context).documents
 
 
 def is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
@@ -40,7 +41,7 @@ def is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """POLICYBOT_ALLOWED_CHATS: elsewhere (except admins' private chats) one polite message, then silence."""
+    """`settings.allowed_chats`: elsewhere (except admins' private chats) one polite message, then silence."""
     allowed = config_of(context).allowed_chats
     chat, user = update.effective_chat, update.effective_user
     if not allowed or chat is None or chat.id in allowed:
@@ -59,14 +60,7 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def _swap(context: ContextTypes.DEFAULT_TYPE):
     """What to do with a rebuilt index: give it to the answering core and the quiz."""
-    service: ChatService = context.application.bot_data["service"]
-    quiz: QuizEngine = context.application.bot_data["quiz"]
-
-    def swap(index: HybridIndex) -> None:
-        service.replace_index(index)
-        quiz.replace_bank(bank_for(index.passages, bank_path()))
-
-    return swap
+    return services_of(context).replace_index
 
 
 async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

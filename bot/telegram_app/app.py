@@ -15,11 +15,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core.chat import ChatService
-from bot.core.documents import DocumentManager
-from bot.core.quiz.engine import QuizEngine
+from bot.core.services import Services
 from bot.telegram_app import admin_handlers, handlers, quiz_handlers
-from bot.telegram_app.config import BotConfig
 from bot.telegram_app.resilience import ResilientRateLimiter
 
 log = logging.getLogger("policybot.bot")
@@ -46,17 +43,17 @@ async def _post_init(application: Application) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
-    service: ChatService = application.bot_data["service"]
-    await service.close()
+    services: Services = application.bot_data["services"]
+    await services.close()
     log.info("event=stopped")
 
 
-def build_application(
-    config: BotConfig, service: ChatService, quiz: QuizEngine, documents: DocumentManager | None = None
-) -> Application:
+def build_application(services: Services) -> Application:
+    """The application over built services (settings → services → this adapter)."""
+    config = services.settings
     builder = (
         Application.builder()
-        .token(config.token)
+        .token(config.require_token())
         .rate_limiter(ResilientRateLimiter(max_retries=5))
         .concurrent_updates(64)
         .post_init(_post_init)
@@ -68,10 +65,10 @@ def build_application(
     if config.base_file_url:
         builder = builder.base_file_url(config.base_file_url)
     application = builder.build()
-    application.bot_data["service"] = service
-    application.bot_data["quiz"] = quiz
-    application.bot_data["documents"] = documents or DocumentManager(service.assistant.encoder)
+    application.bot_data["services"] = services
+    # The quiz handlers still read these keys directly.
     application.bot_data["config"] = config
+    application.bot_data["quiz"] = services.quiz
     _add_handlers(application)
     return application
 
@@ -113,7 +110,7 @@ def _add_handlers(app: Application) -> None:
     app.add_error_handler(handlers.on_error)
 
 
-def run_bot(config: BotConfig, service: ChatService, quiz: QuizEngine, documents: DocumentManager) -> None:
+def run_bot(services: Services) -> None:
     """Long polling until SIGINT/SIGTERM; network errors are retried by PTB."""
-    application = build_application(config, service, quiz, documents)
+    application = build_application(services)
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)

@@ -19,7 +19,7 @@ log = logging.getLogger("policybot.bot")
 
 
 def service_of(context: ContextTypes.DEFAULT_TYPE) -> ChatService:
-    return context.application.bot_data["service"]
+    return context.application.bot_data["services"].answers
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
