@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.fakes import HashEncoder
+from index.paths import embeddings_file
+from tests.fakes import HashEncoder, copy_sqlite
 
 
 @pytest.fixture(scope="session")
-def session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The data folder of the whole session; the prepared model stays in the user cache."""
-    return tmp_path_factory.mktemp("policybot-data")
+def session_data_dir(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[Path]:
+    """The data folder of the whole session; the prepared model stays in the user cache.
+
+    Its embedding cache is kept between runs in pytest's cache folder: vectors are keyed by model
+    and text hash, so a kept vector is exactly what the model computes, and a run embeds only
+    text it has not seen (the bundled corpus takes minutes on a busy two-core machine).
+    """
+    folder = tmp_path_factory.mktemp("policybot-data")
+    kept = pytestconfig.cache.mkdir("policybot") / "embeddings.sqlite"
+    if kept.is_file():
+        copy_sqlite(kept, embeddings_file(folder))
+    yield folder
+    if embeddings_file(folder).is_file():
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
+        copy_sqlite(embeddings_file(folder), partial)
+        partial.replace(kept)
 
 
 @pytest.fixture(scope="session")
