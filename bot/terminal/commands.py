@@ -29,17 +29,23 @@ def index_build(args: argparse.Namespace, settings: Settings) -> int:
     batch = collect_passages(args.corpus, args.passages)
     for skipped in batch.skipped:
         print(f"警告：已跳过 {skipped.path}：{skipped.reason}", file=sys.stderr)
+    for issue in batch.passage_files.issues if batch.passage_files else []:
+        print(issue.warning(), file=sys.stderr)
     if not batch.passages:
         error("没有可索引的内容。")
         return 1
     services = build_services(settings)
+    encoder = services.encoder
+    encoder.show_progress = not args.quiet and sys.stderr.isatty()
     cache = None if args.no_cache else services.embedding_cache
-    manifest = build_index(batch.passages, services.encoder, args.out, cache, args.factory)
+    manifest = build_index(batch.passages, encoder, args.out, cache, args.factory)
     counts = manifest["counts"]
     print(
         f"已构建索引 {args.out}：{counts['documents']} 篇文档，{counts['passages']} 个段落，"
         f"模型 {manifest['model']}"
     )
+    if batch.passage_files:
+        print(batch.passage_files.summary())
     return 0
 
 
@@ -148,8 +154,13 @@ def telegram(args: argparse.Namespace, settings: Settings) -> int:
 
 def model_prepare(args: argparse.Namespace, settings: Settings) -> int:
     from index.model_prep import prepare_e5_small
-    from index.paths import prepared_model_dir
+    from index.onnx_export import export_onnx
+    from index.paths import prepared_model_dir, prepared_onnx_dir
 
     path = prepare_e5_small(prepared_model_dir(settings.cache_dir))
     print(f"模型已就绪：{path}")
+    if not args.no_onnx:
+        print("正在导出 ONNX 模型（只需一次，约一两分钟）……", file=sys.stderr, flush=True)
+        onnx = export_onnx(path, prepared_onnx_dir(settings.cache_dir))
+        print(f"ONNX 模型已就绪：{onnx}")
     return 0
