@@ -19,7 +19,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.retrieval_bench import MemoEncoder  # noqa: E402
-from corpus.loaders import load_passages_jsonl  # noqa: E402
+from corpus.passage_file import load_passages_jsonl  # noqa: E402
 from index.evaluation import evaluate, load_queries  # noqa: E402
 from index.fusion import FusionWeights  # noqa: E402
 from index.hybrid import HybridIndex  # noqa: E402

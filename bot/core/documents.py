@@ -22,7 +22,8 @@ from pathlib import Path, PurePosixPath
 from bot.core.library import Library
 from corpus.bundled import BUNDLED_DIR
 from corpus.chunking import chunk_document
-from corpus.loaders import SUPPORTED_SUFFIXES, CorpusError, load_bytes
+from corpus.errors import CorpusError
+from corpus.loaders import SUPPORTED_SUFFIXES, is_study_material, load_bytes
 from corpus.model import Document, Passage
 from index.atomic import write_bytes_atomic, write_text_atomic
 from index.builder import Sources, ensure_index, rebuild_index
@@ -35,7 +36,6 @@ from index.store import load_index, load_passages
 log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 _UNSAFE = re.compile(r"[^\w\u3400-\u9fff（）()\-]+")
-_SKIPPED_BY_LOADER = re.compile(r"^(sources|readme|licen[cs]e)", re.IGNORECASE)  # see corpus.loaders
 
 
 class DocumentError(Exception):
@@ -220,7 +220,7 @@ class DocumentManager:
     def _free_name(self, name: str) -> str:
         """A library file name whose stem is no other document's id (ids name documents)."""
         stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
-        if _SKIPPED_BY_LOADER.match(stem):  # the corpus loader would never read it
+        if not is_study_material(Path(name)):  # the corpus loader would never read it
             stem = f"文件_{stem}"
             name = f"{stem}{suffix}"
         # Ids of removed bundled documents stay taken: a file with such an id would be excluded too.

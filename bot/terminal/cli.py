@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.core.settings import ConfigError, resolve_settings
 from bot.terminal import commands, manage
 from bot.terminal.output import EXIT_USAGE, error
-from corpus.loaders import CorpusError
+from corpus.errors import CorpusError
 from index.model_prep import ModelPrepError
 from index.store import IndexStoreError
 

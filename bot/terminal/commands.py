@@ -96,7 +96,7 @@ def render_answer(answer) -> str:
 
 
 def evaluate(args: argparse.Namespace, settings: Settings) -> int:
-    from corpus.loaders import load_passages_jsonl
+    from corpus.passage_file import load_passages_jsonl
     from index.evaluation import evaluate as run_evaluation
     from index.evaluation import load_queries
     from index.hybrid import HybridIndex
