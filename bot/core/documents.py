@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from bot.core.library import Library
+from bot.core.library import ARTICLE_LOCATION, Library
 from corpus.bundled import BUNDLED_DIR
 from corpus.chunking import chunk_document
 from corpus.errors import CorpusError
@@ -90,7 +90,7 @@ def report_of(document: Document, passages: list[Passage]) -> DocumentReport:
             if r not in {"题注", "引言", "正文", "结束语", "序言"} and not re.fullmatch(r"第.+条", r)
         ]
     )
-    articles = len({p.location.split(" ")[-1] for p in passages if re.search(r"第.+条$", p.location)})
+    articles = len({p.location.split(" ")[-1] for p in passages if ARTICLE_LOCATION.search(p.location)})
     return DocumentReport(document.doc_id, document.title, parts, articles, len(passages))
 
 

@@ -6,73 +6,46 @@ job queue; a restart closes any running session with its leaderboard (see `resum
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import logging
 import re
-from collections.abc import AsyncIterator
 from html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode, PollLimit, PollType
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot.core.quiz.engine import DEFAULT_QUESTIONS, AskedQuestion, QuizEngine, QuizError, Standing
 from bot.core.quiz.items import FILL
 from bot.telegram_app.admin_handlers import config_of
+from bot.telegram_app.callback_data import decode, encode
+from bot.telegram_app.jobs import DAILY, QUESTION, cancel_jobs, job_name
+from bot.telegram_app.polls import PollsInFlight
+from bot.telegram_app.state import BotContext, services_of
+from bot.telegram_app.texts import zone_label
 
 log = logging.getLogger("policybot.quiz")
 GRACE = 2  # seconds after a poll closes before the next question
 DAILY_RE = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
 
 
-POLL_SEND_WAIT = 15.0  # seconds an answer to an unknown poll waits for polls still being sent
+
+def engine_of(context: BotContext) -> QuizEngine:
+    return context.services.quiz
 
 
-def engine_of(context: ContextTypes.DEFAULT_TYPE) -> QuizEngine:
-    return context.application.bot_data["quiz"]
+def polls_in_flight(context: BotContext) -> PollsInFlight:
+    return context.state.polls_in_flight
 
 
-class PollsInFlight:
-    """Quiz polls sent but not yet attached to their question.
-
-    Why: Telegram shows a poll to members as soon as it exists, so an answer can reach the bot
-    before send_poll has returned the poll's id; that answer waits for the send, not dropped.
-    """
-
-    def __init__(self) -> None:
-        self._sending = 0
-        self._changed = asyncio.Condition()
-
-    @contextlib.asynccontextmanager
-    async def sending(self) -> AsyncIterator[None]:
-        async with self._changed:
-            self._sending += 1
-        try:
-            yield
-        finally:
-            async with self._changed:
-                self._sending -= 1
-                self._changed.notify_all()
-
-    async def settled(self, timeout: float = POLL_SEND_WAIT) -> None:
-        with contextlib.suppress(TimeoutError):
-            async with self._changed:
-                await asyncio.wait_for(self._changed.wait_for(lambda: self._sending == 0), timeout)
-
-
-def polls_in_flight(context: ContextTypes.DEFAULT_TYPE) -> PollsInFlight:
-    return context.application.bot_data.setdefault("polls_in_flight", PollsInFlight())
-
-
-def seconds_of(context: ContextTypes.DEFAULT_TYPE) -> int:
+def seconds_of(context: BotContext) -> int:
     return config_of(context).quiz_seconds
 
 
-async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def quiz_command(update: Update, context: BotContext) -> None:
     """/quiz [N] [关键词或文件名]: start a session in this chat."""
     args = list(context.args or [])
     size = DEFAULT_QUESTIONS
@@ -96,7 +69,7 @@ async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await send_question(context, asked)
 
 
-async def send_question(context: ContextTypes.DEFAULT_TYPE, asked: AskedQuestion) -> None:
+async def send_question(context: BotContext, asked: AskedQuestion) -> None:
     item, seconds = asked.item, seconds_of(context)
     chat_id = asked.session.chat_id
     head = asked.heading
@@ -122,7 +95,7 @@ async def send_question(context: ContextTypes.DEFAULT_TYPE, asked: AskedQuestion
                 [
                     [
                         InlineKeyboardButton(
-                            o[:60], callback_data=f"qa:{asked.session.session_id}:{asked.position}:{i}"
+                            o[:60], callback_data=encode("qa", asked.session.session_id, asked.position, i)
                         )
                     ]
                     for i, o in enumerate(item.options)
@@ -140,7 +113,7 @@ async def send_question(context: ContextTypes.DEFAULT_TYPE, asked: AskedQuestion
         question_timeout,
         seconds + GRACE,
         data=(asked.session.session_id, asked.position),
-        name=f"quiz:{asked.session.session_id}:{asked.position}",
+        name=job_name(QUESTION, asked.session.session_id, asked.position),
         chat_id=chat_id,
     )
 
@@ -153,7 +126,7 @@ def _fits_poll(head: str, item) -> bool:
     )
 
 
-async def receive_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def receive_poll_answer(update: Update, context: BotContext) -> None:
     """A member chose an option of a quiz poll."""
     answer = update.poll_answer
     engine = engine_of(context)
@@ -168,18 +141,18 @@ async def receive_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE
         await _close_and_continue(context, asked, stop_poll=True)
 
 
-async def receive_option_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def receive_option_button(update: Update, context: BotContext) -> None:
     """An option button of a choice question too long for a poll."""
     query = update.callback_query
-    parts = (query.data or "").split(":")
+    action = decode(query.data)
     engine = engine_of(context)
-    if len(parts) != 4 or not parts[2].isdigit() or not parts[3].isdigit():
+    if action is None or action.kind != "qa" or action.number(1) < 0 or action.number(2) < 0:
         await query.answer("这道题已失效。")
         return
-    asked = engine.question(parts[1], int(parts[2]))
+    asked = engine.question(action.text(0), action.number(1))
     result = None
     if asked is not None:
-        result = engine.answer(asked, query.from_user.id, query.from_user.first_name or "", int(parts[3]))
+        result = engine.answer(asked, query.from_user.id, query.from_user.first_name or "", action.number(2))
     if result is None:
         await query.answer("这道题已经结束或你已作答。")
         return
@@ -188,7 +161,7 @@ async def receive_option_button(update: Update, context: ContextTypes.DEFAULT_TY
         await _close_and_continue(context, asked)
 
 
-async def receive_fill_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def receive_fill_answer(update: Update, context: BotContext) -> bool:
     """A typed answer to the running fill-in question; False if the text is not one."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     engine = engine_of(context)
@@ -210,7 +183,7 @@ async def receive_fill_answer(update: Update, context: ContextTypes.DEFAULT_TYPE
     return True
 
 
-async def question_timeout(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def question_timeout(context: BotContext) -> None:
     """Time is up for a question: reveal, then the next one or the leaderboard."""
     session_id, position = context.job.data
     asked = engine_of(context).question(session_id, position)
@@ -219,13 +192,12 @@ async def question_timeout(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _close_and_continue(
-    context: ContextTypes.DEFAULT_TYPE, asked: AskedQuestion, stop_poll: bool = False
+    context: BotContext, asked: AskedQuestion, stop_poll: bool = False
 ) -> None:
     engine = engine_of(context)
     if not engine.close_question(asked):
         return  # the timer and the last answer raced; the other one continues
-    for job in context.job_queue.get_jobs_by_name(f"quiz:{asked.session.session_id}:{asked.position}"):
-        job.schedule_removal()
+    cancel_jobs(context.job_queue, QUESTION, asked.session.session_id, asked.position)
     chat_id = asked.session.chat_id
     message_id, poll_id = engine.sent_as(asked)
     if poll_id is not None:
@@ -246,7 +218,7 @@ async def _close_and_continue(
         await post_leaderboard(context, chat_id, asked.session.session_id, "🏁 本轮答题结束！")
 
 
-async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stop_command(update: Update, context: BotContext) -> None:
     """/stop: end the running session (closing its open poll) and post its leaderboard."""
     engine = engine_of(context)
     current = engine.current(update.effective_chat.id)
@@ -259,9 +231,7 @@ async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if session is None:
         await update.effective_message.reply_text("当前没有进行中的答题。发送 /quiz 开始。")
         return
-    for job in context.job_queue.jobs():
-        if job.name and job.name.startswith(f"quiz:{session.session_id}:"):
-            job.schedule_removal()
+    cancel_jobs(context.job_queue, QUESTION, session.session_id)
     await post_leaderboard(context, session.chat_id, session.session_id, "⏹ 答题已结束。")
 
 
@@ -282,7 +252,7 @@ def leaderboard_html(title: str, board: list[Standing], empty: str = "本轮没�
     return "\n".join(lines)
 
 
-async def score_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def score_command(update: Update, context: BotContext) -> None:
     """/score: the member's own totals and accuracy."""
     user = update.effective_user
     engine = engine_of(context)
@@ -298,7 +268,7 @@ async def score_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     )
 
 
-async def rank_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def rank_command(update: Update, context: BotContext) -> None:
     """/rank: this chat's all-time leaderboard."""
     board = engine_of(context).chat_ranking(update.effective_chat.id)
     await update.effective_message.reply_html(
@@ -306,7 +276,7 @@ async def rank_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
 
 
-async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def review_command(update: Update, context: BotContext) -> None:
     """/review: re-ask the member's due wrong answers."""
     try:
         asked = engine_of(context).start_review(update.effective_chat.id, update.effective_user.id)
@@ -320,7 +290,7 @@ async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await send_question(context, asked)
 
 
-async def daily_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def daily_command(update: Update, context: BotContext) -> None:
     """/daily HH:MM schedules a daily question here; /daily off cancels it."""
     arg = " ".join(context.args or []).strip()
     chat_id = update.effective_chat.id
@@ -337,24 +307,23 @@ async def daily_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     hhmm = f"{int(match.group(1)):02d}:{match.group(2)}"
     engine.set_daily(chat_id, hhmm)
     schedule_daily(context.application, chat_id, hhmm)
-    await update.effective_message.reply_text(f"已设置每日一题：每天 {hhmm}（北京时间）在本群出一道题。")
+    await update.effective_message.reply_text(f"已设置每日一题：每天 {hhmm}（{zone_label(context.settings.timezone)}）在本群出一道题。")
 
 
 def schedule_daily(application: Application, chat_id: int, hhmm: str) -> None:
     _unschedule_daily(application, chat_id)
     hour, minute = (int(x) for x in hhmm.split(":"))
-    zone = ZoneInfo(application.bot_data["config"].timezone)
+    zone = ZoneInfo(services_of(application).settings.timezone)
     application.job_queue.run_daily(
-        daily_question, dt.time(hour, minute, tzinfo=zone), name=f"daily:{chat_id}", chat_id=chat_id
+        daily_question, dt.time(hour, minute, tzinfo=zone), name=job_name(DAILY, chat_id), chat_id=chat_id
     )
 
 
 def _unschedule_daily(application: Application, chat_id: int) -> None:
-    for job in application.job_queue.get_jobs_by_name(f"daily:{chat_id}"):
-        job.schedule_removal()
+    cancel_jobs(application.job_queue, DAILY, chat_id)
 
 
-async def daily_question(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def daily_question(context: BotContext) -> None:
     engine = engine_of(context)
     try:
         asked = engine.start(context.job.chat_id, 0, 1, mode="daily")
@@ -366,7 +335,7 @@ async def daily_question(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def resume_after_restart(application: Application) -> None:
     """Close sessions a restart interrupted (answers are kept) and re-arm daily questions."""
-    engine: QuizEngine = application.bot_data["quiz"]
+    engine = services_of(application).quiz
     for session in engine.interrupted_sessions():
         engine.stop(session.chat_id, status="interrupted")
         board = engine.leaderboard(session.session_id)
