@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from bot.core.reload import IndexReloader, Signature, index_signature
 from bot.core.settings import Settings
 from index.paths import embeddings_file, managed_index_dir, state_file
 
@@ -57,6 +58,8 @@ class Services:
         self._rate_limited = rate_limited
         self._built: dict[str, object] = dict(prebuilt or {})
         self._lock = threading.RLock()
+        self._reloader: IndexReloader | None = None
+        self._loaded_signature: Signature = None  # of the index the assistant was loaded from
 
     def _once(self, name: str, build: Callable[[], T]) -> T:
         with self._lock:
@@ -103,10 +106,8 @@ class Services:
 
     @property
     def answers(self) -> ChatService:
-        """The conversation core every chat front end talks to."""
-        from bot.core.chat import ChatService
-
-        return self._once("answers", lambda: ChatService(self.assistant, self.state, self.limiter))
+        """The conversation core every chat front end talks to; it follows index changes on disk."""
+        return self._once("answers", self._open_answers)
 
     @property
     def answer_log(self) -> AnswerLog:
@@ -146,7 +147,13 @@ class Services:
             return load_passages(self.documents.ensure_index())
 
     def replace_index(self, index: HybridIndex) -> None:
-        """A rebuilt index for everyone: answers from now on, and the quiz bank of its passages."""
+        """This process rebuilt the index (an upload through a front end): serve it from now on."""
+        self._swap_index(index)
+        if self._reloader is not None:
+            self._reloader.mark_current(index_signature(self._reloader.folder))
+
+    def _swap_index(self, index: HybridIndex) -> None:
+        """A new index for everyone: answers from now on, and the quiz bank of its passages."""
         self.answers.replace_index(index)
         if "bank" in self._built:
             with self._lock:
@@ -159,6 +166,22 @@ class Services:
 
         return bank_for(passages, bank_path(self.settings.data_dir))
 
+    def _open_answers(self) -> ChatService:
+        """The chat core, and a reloader that swaps in an index written by another process."""
+        from bot.core.chat import ChatService
+        from index.store import load_index
+
+        chat = ChatService(self.assistant, self.state, self.limiter)
+        encoder = self.assistant.encoder
+        self._reloader = IndexReloader(
+            self.index_dir,
+            lambda folder: load_index(folder, encoder.name)[0],
+            self._swap_index,
+            self._loaded_signature,
+        )
+        self._reloader.start()
+        return chat
+
     def _open_assistant(self) -> Assistant:
         from bot.core.answering import Assistant
         from bot.core.scope import load_scope_judge
@@ -170,6 +193,7 @@ class Services:
         warming.start()
         encoder = self.encoder
         folder = self._index_dir if self._index_dir is not None else self.documents.ensure_index()
+        self._loaded_signature = index_signature(folder)  # before loading: a swap meanwhile is seen later
         index, manifest = load_index(folder, encoder.name)
         warming.join()
         log.info(
@@ -184,6 +208,8 @@ class Services:
 
     async def close(self) -> None:
         """Stop background work and close the state database (only what was built)."""
+        if self._reloader is not None:
+            self._reloader.stop()
         if "answers" in self._built:
             await self.answers.close()
         if "state" in self._built:
