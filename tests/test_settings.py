@@ -119,3 +119,25 @@ def test_only_the_settings_module_reads_the_environment() -> None:
         if re.search(r"os\.environ|os\.getenv|os\.putenv", path.read_text(encoding="utf-8"))
     ]
     assert readers == ["bot/core/settings.py"]
+
+
+def test_the_cli_resolves_settings_once_and_doctor_shows_their_sources(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.terminal.cli import main
+
+    config = write_config(tmp_path, f'data_dir = "{tmp_path / "from-file"}"\nquiz_seconds = 45\n')
+    environ = {"POLICYBOT_DATA_DIR": str(tmp_path / "from-env"), "POLICYBOT_QUIZ_SECONDS": "50"}
+    main(["--config", str(config), "doctor"], environ=environ)
+    out = capsys.readouterr().out
+    assert re.search(r"data_dir = .*from-file +\[配置文件，POLICYBOT_DATA_DIR\]", out)
+    assert re.search(r"quiz_seconds = 45 +\[配置文件", out)
+    assert re.search(r"✅ 数据目录：.*from-file", out) and (tmp_path / "from-file").is_dir()
+    assert "❌ 机器人令牌" in out  # no token anywhere
+
+    assert main(["doctor"], environ={"POLICYBOT_ADMIN_IDS": "x"}) == 1
+    assert "❌ 配置：POLICYBOT_ADMIN_IDS 应为逗号分隔的数字 ID" in capsys.readouterr().out
+    assert main(["docs", "list"], environ={"POLICYBOT_ADMIN_IDS": "x"}) == 2
+    assert "错误：POLICYBOT_ADMIN_IDS" in capsys.readouterr().err
+    assert main(["bot"], environ={"POLICYBOT_DATA_DIR": str(tmp_path)}) == 2
+    assert "未设置 TELEGRAM_BOT_TOKEN" in capsys.readouterr().err

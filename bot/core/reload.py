@@ -15,8 +15,10 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from index.hybrid import HybridIndex
+if TYPE_CHECKING:
+    from index.hybrid import HybridIndex
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0  # a new index is served within this plus its load time (well under 5 s)
