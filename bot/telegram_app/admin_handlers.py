@@ -16,18 +16,12 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core.documents import MAX_UPLOAD_BYTES, DocumentError, DocumentReport, report_of
-from bot.core.settings import Settings
 from bot.core.texts import STALE_BUTTON
 from bot.telegram_app import callback_data, keyboards
 from bot.telegram_app.state import BotContext
 from bot.telegram_app.texts import NOT_ADMIN, NOT_ALLOWED
 
 log = logging.getLogger("policybot.admin")
-
-
-def config_of(context: BotContext) -> Settings:
-    """The settings (kept for the quiz handlers; new code reads `context.settings`)."""
-    return context.settings
 
 
 def is_admin(context: BotContext, user_id: int | None) -> bool:

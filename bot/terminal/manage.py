@@ -74,6 +74,14 @@ def quiz_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def quiz_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.quiz.stats import format_hardest
+
+    minimum = max(args.min_answers, 1)
+    print(format_hardest(_quiz_services(settings).quiz.hardest_items(max(args.limit, 1), minimum), minimum))
+    return 0
+
+
 def _documents(settings: Settings):
     manager = build_services(settings).documents
     manager.ensure_index()
