@@ -21,11 +21,12 @@ def session_data_dir(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pyt
     text it has not seen (the bundled corpus takes minutes on a busy two-core machine).
     """
     folder = tmp_path_factory.mktemp("policybot-data")
-    kept = pytestconfig.cache.mkdir("policybot") / "embeddings.sqlite"
-    if kept.is_file():
+    cache = getattr(pytestconfig, "cache", None)  # None under `-p no:cacheprovider`
+    kept = cache.mkdir("policybot") / "embeddings.sqlite" if cache is not None else None
+    if kept is not None and kept.is_file():
         copy_sqlite(kept, embeddings_file(folder))
     yield folder
-    if embeddings_file(folder).is_file():
+    if kept is not None and embeddings_file(folder).is_file():
         partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
         copy_sqlite(embeddings_file(folder), partial)
         partial.replace(kept)

@@ -455,7 +455,7 @@ def test_an_unexpected_error_is_logged_and_the_user_told_briefly(
 
     async def scenario() -> None:
         async with application(fake, assistant, tmp_path) as app:
-            app.bot_data["services"].answers.ask = broken
+            app.bot_data.services.answers.ask = broken
             sent = await say(app, fake, chat, user, "三个大抓")
             [reply] = replies(fake, chat, sent.message_id)
             assert reply.text == texts.ERROR
@@ -480,7 +480,7 @@ def test_paging_shows_every_citation_of_a_long_page(fake: FakeTelegram, assistan
 
     async def scenario() -> None:
         async with application(fake, assistant, tmp_path) as app:
-            service: ChatService = app.bot_data["services"].answers
+            service: ChatService = app.bot_data.services.answers
             answer = Answer(
                 "问题", True, quoted_citation(1).highlight, [quoted_citation(n) for n in range(1, 7)]
             )
@@ -496,7 +496,7 @@ def test_paging_shows_every_citation_of_a_long_page(fake: FakeTelegram, assistan
                 )
             assert isinstance(sent[-1].reply_markup, InlineKeyboardMarkup)
 
-            query = fake.press_button(chat, user, sent[-1].message_id, keyboards.encode("p", answer_id, 1))
+            query = fake.press_button(chat, user, sent[-1].message_id, callback_data.encode("p", answer_id, 1))
             await deliver(app, fake, query_id=query)
             shown = "\n".join(
                 m.text for m in fake.bot_messages(chat.id) if m.message_id >= sent[0].message_id

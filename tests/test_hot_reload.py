@@ -19,12 +19,13 @@ import pytest
 
 from bot.core.reload import IndexReloader, index_signature
 from index.atomic import staged_directory
-from tests.document_samples import WETLAND_QUESTION, WETLAND_TEXT, WETLAND_TITLE
+from tests.document_samples import TEA_ARTICLES, TEA_QUESTION, TEA_TITLE
 from tests.fakes import copy_sqlite
 
 REPO = Path(__file__).resolve().parent.parent
 PROMPT = "问> "
 BUNDLED_QUESTION = "创建品牌的主题是什么？"
+TEA_TEXT = TEA_TITLE + "\n" + "\n".join(f"第{n}条 {a}" for n, a in zip("一二三四", TEA_ARTICLES, strict=True))
 
 
 # ----------------------------------------------------------------- the reloader, in-process
@@ -136,10 +137,10 @@ def test_material_changed_in_another_process_reaches_a_running_console(
     console: tuple[Console, Path], tmp_path: Path
 ) -> None:
     chat, data_dir = console
-    assert "没有找到" in chat.ask(WETLAND_QUESTION)
+    assert TEA_TITLE not in chat.ask(TEA_QUESTION)
 
-    upload = tmp_path / f"{WETLAND_TITLE}.txt"
-    upload.write_text(WETLAND_TEXT, encoding="utf-8")
+    upload = tmp_path / f"{TEA_TITLE}.txt"
+    upload.write_text(TEA_TEXT, encoding="utf-8")
     results: list[subprocess.CompletedProcess] = []
     adding = threading.Thread(target=lambda: results.append(policybot(data_dir, "docs", "add", str(upload))))
     adding.start()
@@ -153,18 +154,18 @@ def test_material_changed_in_another_process_reaches_a_running_console(
     assert asked >= 1 and answered == asked, "no question was dropped or failed during the update"
 
     done = time.monotonic()
-    reply = chat.ask(WETLAND_QUESTION)
-    while "没有找到" in reply and time.monotonic() - done < 60:
+    reply = chat.ask(TEA_QUESTION)
+    while TEA_TITLE not in reply and time.monotonic() - done < 60:
         time.sleep(0.2)
-        reply = chat.ask(WETLAND_QUESTION)
+        reply = chat.ask(TEA_QUESTION)
     print(f"new material answered {time.monotonic() - done:.1f} s after `docs add` finished")
-    assert "垂钓" in reply and WETLAND_TITLE in reply
+    assert f"《{TEA_TITLE}》" in reply and "罚款" in reply
     assert "世界菌乡" in chat.ask(BUNDLED_QUESTION)
 
-    removed = policybot(data_dir, "docs", "remove", WETLAND_TITLE, "--yes")
+    removed = policybot(data_dir, "docs", "remove", TEA_TITLE, "--yes")
     assert removed.returncode == 0, removed.stderr
     done = time.monotonic()
-    while "没有找到" not in (reply := chat.ask(WETLAND_QUESTION)) and time.monotonic() - done < 60:
+    while TEA_TITLE in (reply := chat.ask(TEA_QUESTION)) and time.monotonic() - done < 60:
         time.sleep(0.2)
-    assert "没有找到" in reply
+    assert TEA_TITLE not in reply
     assert chat.close() == 0
