@@ -151,7 +151,8 @@ class Settings:
     quiz_seconds: int = _setting(30, env="POLICYBOT_QUIZ_SECONDS", parse=_integer(5, 600))  # Telegram: 5–600
     timezone: str = _setting("Asia/Shanghai", env="POLICYBOT_TIMEZONE", parse=_zone, doc="/daily 的时区")
     web_host: str = _setting("127.0.0.1", env="POLICYBOT_WEB_HOST")
-    web_port: int = _setting(8080, env="POLICYBOT_WEB_PORT", parse=_integer(1, 65535))
+    web_port: int = _setting(8000, env="POLICYBOT_WEB_PORT", parse=_integer(1, 65535))
+    web_https: bool = _setting(False, env="POLICYBOT_WEB_HTTPS", parse=_switch, doc="Cookie 仅经 HTTPS 发送")
     web_access_code: str = _setting("", env="POLICYBOT_WEB_ACCESS_CODE", secret=True)
     web_secret: str = _setting("", env="POLICYBOT_WEB_SECRET", secret=True)
     # Where each value came from, and the config file read (not settings themselves).

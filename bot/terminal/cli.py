@@ -134,6 +134,10 @@ def _parser() -> argparse.ArgumentParser:
     remove.add_argument("--yes", action="store_true", help="不再确认")
     remove.set_defaults(run=manage.docs_remove)
 
+    from bot.web.cli import add_commands as add_web_commands
+
+    add_web_commands(commands_)
+
     doctor = commands_.add_parser("doctor", help="检查运行环境与配置来源，并给出处理办法")
     doctor.set_defaults(run=manage.doctor)
 
