@@ -146,7 +146,7 @@ def test_a_session_over_http_with_pushed_updates(server: WebServer) -> None:
     assert boss.post(f"/live/{code}/next", data={"x": "1"}).status_code == 403  # no CSRF token
     assert boss.post(f"/live/{code}/stop", data={"csrf_token": boss_token}).status_code == 200
     late = server.client().get(f"/live/{code}")
-    assert late.status_code == 410 and "已经结束" in late.text and 'name="name"' not in late.text
+    assert late.status_code == 410 and "已被结束" in late.text and 'name="name"' not in late.text
     assert anna.post(f"/live/{code}/join", data={"csrf_token": anna_token, "name": "又来"}).status_code == 400
     exported = boss.get(f"/live/{code}/results.csv")
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
