@@ -132,3 +132,22 @@ def test_a_slow_listener_only_loses_superseded_snapshots() -> None:
         assert hub.count("r") == 0 and hub.publish("r", "x") == 0
 
     asyncio.run(scenario())
+
+
+def test_closing_stops_the_clocks_and_wakes_every_stream(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        hub = BroadcastHub()
+        live = rooms(tmp_path, hub)
+        room = await live.start("组织者", 1, "", 60)
+        await live.join(room.code, ANNA)
+        await live.advance(room.code)
+        timer, page = room.timer, hub.subscribe(room.code)
+        assert timer is not None and not page.closed
+        waiting = asyncio.create_task(page.next(60))
+        await asyncio.sleep(0)
+        live.close()
+        assert await asyncio.wait_for(waiting, 1) == "" and page.closed  # woken at once, not after 60 s
+        await asyncio.sleep(0)
+        assert timer.cancelled() and room.timer is None and room.status == "open"
+
+    asyncio.run(scenario())

@@ -226,6 +226,8 @@ async def events(request: Request) -> Response:
             yield f"retry: 3000\nevent: state\ndata: {first}\n\n"
             while True:
                 message = await listener.next(KEEPALIVE_SECONDS)
+                if listener.closed:
+                    return
                 yield ": keep-alive\n\n" if message is None else f"event: state\ndata: {message}\n\n"
         finally:
             live.hub.unsubscribe(listener)

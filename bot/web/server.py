@@ -46,6 +46,19 @@ def uvicorn_server(services: WebServices, settings: WebSettings) -> uvicorn.Serv
     return uvicorn.Server(config)
 
 
+async def close_live_on_exit(server: uvicorn.Server) -> None:
+    """Once shutdown starts, stop live question clocks and end the pages' event streams.
+
+    uvicorn waits for open responses before it stops; a live page's stream never ends by itself,
+    so without this every shutdown would wait out the graceful timeout and then cancel them.
+    """
+    while not server.should_exit:
+        await asyncio.sleep(0.1)
+    live = getattr(getattr(server.config.app, "state", None), "live", None)
+    if live is not None:
+        live.close()
+
+
 async def serve(
     services: WebServices,
     settings: WebSettings,
@@ -60,9 +73,11 @@ async def serve(
     if server.started:
         print(f"学习页面已启动：{settings.address}  （按 Ctrl+C 停止）", file=sys.stderr, flush=True)
         log.info("event=web_started address=%s", settings.address)
+    closing = asyncio.create_task(close_live_on_exit(server))
     try:
         await serving
     finally:
+        closing.cancel()
         if task is not None:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)

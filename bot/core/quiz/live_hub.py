@@ -22,6 +22,7 @@ class Listener:
     topic: str
     queue: asyncio.Queue[str] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     skipped: int = 0  # snapshots dropped because this listener was behind
+    closed: bool = False  # the hub closed (server shutting down): the stream should end now
 
     async def next(self, timeout: float) -> str | None:
         """The next message, or None when nothing came within `timeout` (time for a keep-alive)."""
@@ -51,11 +52,22 @@ class BroadcastHub:
         """Queue `message` for every listener of `topic` without waiting; returns how many got it."""
         listeners = self._listeners.get(topic, set())
         for listener in listeners:
-            if listener.queue.full():
-                listener.queue.get_nowait()
-                listener.skipped += 1
-            listener.queue.put_nowait(message)
+            _offer(listener, message)
         return len(listeners)
+
+    def close(self) -> None:
+        """End every open stream at once (shutdown), instead of leaving them to the server's timeout."""
+        for listeners in self._listeners.values():
+            for listener in listeners:
+                listener.closed = True
+                _offer(listener, "")  # wakes a waiting stream so it sees `closed`
 
     def count(self, topic: str) -> int:
         return len(self._listeners.get(topic, ()))
+
+
+def _offer(listener: Listener, message: str) -> None:
+    if listener.queue.full():
+        listener.queue.get_nowait()
+        listener.skipped += 1
+    listener.queue.put_nowait(message)

@@ -176,6 +176,12 @@ class LiveRooms:
         room = self.running(code)
         await self._call(room, self.engine.stop, ROOM_PREFIX + code)
 
+    def close(self) -> None:
+        """Shutdown: stop every question clock and end every open page's stream."""
+        for room in self.rooms.values():
+            self._cancel_timer(room)
+        self.hub.close()
+
     # -------------------------------------------------------------- views
     def snapshot(self, room: LiveRoom) -> dict[str, Any]:
         """What every page of the session shows (no one's private answer, no answer before reveal)."""
