@@ -203,7 +203,7 @@ def answer_on_phone(page, question_text: str, right: bool) -> None:
     for value in chosen:
         page.check(f"#choices input[name=choice][value='{value}']")
     page.click("#submit-answer")
-    page.wait_for_function("document.getElementById('answer-form').hidden")
+    page.locator("#answer-form[hidden]").wait_for(state="attached")  # CSP forbids wait_for_function
 
 
 def test_live_session_in_the_browser(server: WebServer, browser) -> None:
