@@ -135,7 +135,7 @@
   function verdictText(q) {
     if (mine.position !== q.position) return state.status === "open" ? "" : "这道题你没有作答。";
     if (state.status === "open") return "已提交，等待揭晓答案。";
-    return mine.verdict === "right" ? "✅ 回答正确！" : "❌ 回答错误。";
+    return mine.verdict === "right" ? "✔ 回答正确！" : "✘ 回答错误。";
   }
 
   function buildChoices(q) {
