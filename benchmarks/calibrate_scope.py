@@ -39,7 +39,11 @@ def main() -> int:
     parser.add_argument("--max-false-reject", type=float, default=0.05)
     parser.add_argument("--l2", type=float, default=1.0)
     args = parser.parse_args()
-    assistant = open_assistant()
+    try:
+        assistant = open_assistant()
+    except ValueError:  # the stored model predates the current features: refit from a neutral one
+        MODEL_FILE.write_text(ScopeModel.neutral().to_json() + "\n", encoding="utf-8")
+        assistant = open_assistant()
     outcomes = run(assistant, load_all())
     x = np.array([[o.features[f] for f in FEATURES] for o in outcomes])
     y = np.array([o.question.in_scope for o in outcomes], dtype=float)
