@@ -6,11 +6,22 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 
-FILL, CHOICE, JUDGE = "fill", "choice", "judge"
-KINDS = (FILL, CHOICE, JUDGE)
-KIND_NAMES = {FILL: "填空", CHOICE: "单选", JUDGE: "判断"}
+
+class ItemKind(StrEnum):
+    """What a question asks for; a StrEnum so the bank file and SQLite keep plain strings."""
+
+    FILL = "fill"
+    CHOICE = "choice"
+    JUDGE = "judge"
+    MULTI = "multi"  # several correct options (多选), every one of them must be chosen
+
+
+FILL, CHOICE, JUDGE, MULTI = ItemKind.FILL, ItemKind.CHOICE, ItemKind.JUDGE, ItemKind.MULTI
+KINDS = (FILL, CHOICE, JUDGE)  # kinds an imported file may use (multi: once the bank parses it)
+KIND_NAMES: dict[str, str] = {FILL: "填空", CHOICE: "单选", JUDGE: "判断", MULTI: "多选"}
 BLANK = "____"
 TRUE_FALSE = ("正确", "错误")
 
@@ -18,7 +29,7 @@ TRUE_FALSE = ("正确", "错误")
 @dataclass(frozen=True)
 class QuizItem:
     item_id: str
-    kind: str  # fill | choice | judge
+    kind: str  # an ItemKind value; unknown kinds from a newer bank are kept as text
     question: str  # the stem; fill and choice stems contain BLANK
     answer: str  # the key phrase; verbatim in the cited passage
     options: list[str] = field(default_factory=list)  # choice: 4 options; judge: 正确/错误
@@ -30,6 +41,7 @@ class QuizItem:
     location: str = ""
     source: str = "generated"  # generated | manual
     topic: str = ""  # what kind of phrase: quote, enumeration, principle, number…
+    correct_ids: list[int] = field(default_factory=list)  # multi: every correct option index
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -39,10 +51,20 @@ class QuizItem:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["options"] = list(known.get("options") or [])
         known["correct"] = int(known.get("correct", -1))
+        known["correct_ids"] = sorted(int(i) for i in known.get("correct_ids") or [])
         return cls(**known)
 
     @property
+    def correct_options(self) -> frozenset[int]:
+        """The option indexes a right answer chooses, all of them and nothing else."""
+        if self.kind == MULTI:
+            return frozenset(i for i in self.correct_ids if 0 <= i < len(self.options))
+        return frozenset([self.correct]) if 0 <= self.correct < len(self.options) else frozenset()
+
+    @property
     def correct_text(self) -> str:
+        if self.kind == MULTI and self.correct_options:
+            return "、".join(self.options[i] for i in sorted(self.correct_options))
         return self.options[self.correct] if 0 <= self.correct < len(self.options) else self.answer
 
 
