@@ -41,6 +41,7 @@ _DATE_UNITS = "年|月|日|号"
 # hidden number, while digits after one (**、**4位) are real.
 _NUMERALS = "〇零一二三四五六七八九十百千万两几"
 _NUMBER = rf"(?:(?<![第\d.])\d+(?:\.\d+)?|(?<![第*{_NUMERALS}])[{_NUMERALS}]+)"
+_FRACTION = re.compile(rf"[{_NUMERALS}\d]+分之[{_NUMERALS}\d]+|过半数|半数")
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")  # 从7:00站到9:00 answers "how long"
 
 # Who: a person's name, or a post (县委副书记) other than the one the question names; when the
@@ -66,6 +67,7 @@ _ASKS_PLACE = re.compile(
 )
 _PLACE_SUFFIXES = "省|市|县|州|乡|镇|村|区|街道|社区|广场|公园|基地|馆|园|江|河|湖|山|路|街|国"
 _KIND_SUFFIXES = {"乡镇": "乡|镇", "国家": "国", "城市": "市|城"}
+_ASKS_PARTS = re.compile(r"几(?:个)?(?:方面|部分|点|层意思)")  # "分几个部分" lists, it does not count
 # List: the parts of something; answered by an enumeration (、-separated items, 一是…二是…).
 _ASKS_LIST = re.compile(r"哪些|哪几|几个方面|几方面|几部分|几个部分|包括什么|包括哪|分为|what are the", re.I)
 # "问题的根子在哪里" asks for a cause, not a place.
@@ -93,6 +95,8 @@ def asked_kind(question: str) -> Asked:
     q = normalize(question)
     if _ASKS_DATE.search(q):
         return Asked(DATE, _DATE_UNITS, q)
+    if _ASKS_PARTS.search(q):
+        return Asked(LIST, "", q)
     quantity = _ASKS_QUANTITY.search(q)
     if quantity:
         unit = quantity.group(1) or ""
@@ -118,7 +122,7 @@ def holds_answer(asked: Asked, text: str) -> bool:
     """Does `text` (any span of the material) contain an answer of the asked kind?"""
     text = normalize(text)
     if asked.kind in (QUANTITY, DATE):
-        if asked.kind == QUANTITY and _CLOCK.search(text):
+        if asked.kind == QUANTITY and (_CLOCK.search(text) or _FRACTION.search(text)):
             return True
         return re.search(f"{_NUMBER}(?:{asked.unit})", text) is not None
     if asked.kind == PERSON:

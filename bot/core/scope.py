@@ -34,7 +34,7 @@ from bot.core.answer_types import (
 from index.embedding_cache import EmbeddingCache
 from index.encoder import Encoder
 from index.hybrid import SearchResult
-from index.tokens import STOP_WORDS, cjk_share, content_terms, normalize
+from index.tokens import STOP_WORDS, cjk_share, normalize
 
 MODEL_FILE = Path(__file__).with_name("scope_model.json")
 BACKGROUND_FILE = Path(__file__).with_name("background_questions.txt")
@@ -71,6 +71,17 @@ def kind_missing(result: SearchResult) -> float:
     return 0.0 if any(holds_answer(asked, hit.passage.text) for hit in result.hits[:3]) else 1.0
 
 
+def kind_veto(features: dict[str, float], result: SearchResult) -> bool:
+    """A who / where question whose passages name no person or place (near the asked thing).
+
+    Why a rule and not one more weight: on the dev questions this check never fired on an
+    in-scope question, while it catches most near misses of these two kinds ("推进组组长是谁？").
+    """
+    if asked_kind(result.query).kind not in (PERSON, PLACE):
+        return False
+    return bool(features["kind_missing"] or features["answer_far"])
+
+
 def answer_far(result: SearchResult) -> float:
     """1 when the asked kind of answer is nowhere near the question's words in the best passages.
 
@@ -104,7 +115,7 @@ def too_few_words(question: str) -> bool:
 def scope_features(result: SearchResult, background_similarity: float) -> dict[str, float]:
     e = result.evidence
     zh, other = e.cjk, 1.0 - e.cjk
-    return {
+    features = {
         "quantity_missing": quantity_missing(result),
         "kind_missing": kind_missing(result),
         "answer_far": answer_far(result),
@@ -117,6 +128,8 @@ def scope_features(result: SearchResult, background_similarity: float) -> dict[s
         "background_margin": background_similarity - e.top_dense,
         "cjk": zh,
     }
+    features["kind_veto"] = float(kind_veto(features, result))  # a rule, not a fitted weight
+    return features
 
 
 @dataclass(frozen=True)
@@ -181,7 +194,10 @@ class ScopeJudge:
     def probability(self, result: SearchResult) -> float:
         if not result.hits or too_few_words(result.query):
             return 0.0
-        return self.model.probability(self.features(result))
+        features = self.features(result)
+        if features["kind_veto"]:
+            return 0.0
+        return self.model.probability(features)
 
 
 def background_questions() -> list[str]:
