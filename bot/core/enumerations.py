@@ -165,6 +165,10 @@ def best_enumeration(
         in_hits = [ranks[p.passage_id] for p in enumeration.passages if p.passage_id in ranks]
         if not in_hits or (count is not None and count != len(enumeration.items)):
             continue
+        # An article's list must be the best passage ("民族自治地方分为哪几种？" must not list the
+        # Constitution's divisions from the second hit); a document's parts span several passages.
+        if enumeration.kind == "article" and min(in_hits) > 0:
+            continue
         spread = len(in_hits) >= 2 or enumeration.kind == "article"
         if not strong and not (spread and min(in_hits) == 0):
             continue
