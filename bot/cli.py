@@ -111,6 +111,10 @@ def _parser() -> argparse.ArgumentParser:
     regenerate = quiz_commands.add_parser("rebuild", help="按新的随机种子重新生成题库（保留手工题目）")
     regenerate.add_argument("--seed", type=int, default=20231)
     regenerate.set_defaults(run=manage.quiz_rebuild)
+    stats = quiz_commands.add_parser("stats", help="答题统计：列出答对率最低的题目")
+    stats.add_argument("-n", "--limit", type=int, default=10, help="列出几道题（默认 10）")
+    stats.add_argument("--min-answers", type=int, default=3, help="至少被作答几次才统计（默认 3）")
+    stats.set_defaults(run=manage.quiz_stats)
 
     docs = commands.add_parser("docs", help="管理学习资料").add_subparsers(title="资料命令")
     add = docs.add_parser("add", help="添加文件（.txt .md .docx .pdf .html）并重建索引")

@@ -134,6 +134,6 @@ def load_encoder(
             return encoder
         if backend == "onnx":
             raise ModelPrepError("ONNX 模型尚未导出：请运行 `policybot model prepare`")
-        log.warning("event=onnx_missing detail=using_sentence_transformers hint=policybot_model_prepare")
+        log.info("event=onnx_missing detail=using_sentence_transformers hint=policybot_model_prepare")
     log.info("loading embedding model %s (sentence-transformers)", model_name)
     return SentenceTransformerEncoder(model_name, path)

@@ -9,6 +9,7 @@ model's own `tokenizer.json`, adds the e5 prompts and batches texts of similar l
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import sys
@@ -148,5 +149,8 @@ def open_onnx_encoder(name: str, model_dir: Path, onnx_dir: Path) -> OnnxEncoder
         return None
     if info.stamp != current:
         log.warning("event=onnx_stale path=%s hint=policybot_model_prepare", onnx_dir)
+        return None
+    if importlib.util.find_spec("onnxruntime") is None:
+        log.info("event=onnxruntime_missing hint=scripts/setup.sh")
         return None
     return OnnxEncoder(info.identity(name), info)
