@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.quiz.generate import GeneratorSettings, generate_items
-from bot.core.quiz.items import CHOICE, JUDGE, KINDS, TRUE_FALSE, QuizItem, item_id
+from bot.core.quiz.items import CHOICE, JUDGE, KINDS, MULTI, TRUE_FALSE, QuizItem, item_id, parse_indexes
 from corpus.model import Passage
 from index.atomic import write_text_atomic
 from index.paths import data_dir
@@ -90,6 +90,7 @@ def export_bank(bank: QuizBank, fmt: str) -> str:
     for item in bank.items:
         row = item.to_dict()
         row["options"] = "|".join(item.options)
+        row["correct"] = item.correct_field()
         writer.writerow({k: row[k] for k in CSV_FIELDS})
     return out.getvalue()
 
@@ -115,22 +116,34 @@ def _validated(row: dict, number: int) -> QuizItem:
         raise BankError(f"第 {number} 条缺少题目（question）或答案（answer）")
     kind = row.get("kind") or "fill"
     if kind not in KINDS:
-        raise BankError(f"第 {number} 条的题型“{kind}”无效，应为 fill、choice 或 judge")
+        raise BankError(f"第 {number} 条的题型“{kind}”无效，应为 fill、choice、judge 或 multi")
     options = list(row.get("options") or [])
     if kind == JUDGE and not options:
         options = list(TRUE_FALSE)
+    raw = row.get("correct")
     try:
-        correct = int(row.get("correct", -1) if row.get("correct") not in ("", None) else -1)
-    except ValueError as exc:
+        right = _multi_indexes(row) if kind == MULTI else []
+        correct = -1 if kind == MULTI or raw in ("", None) else int(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
         raise BankError(f"第 {number} 条的正确选项序号无效") from exc
+    if kind == MULTI and (len(options) < 3 or not right or right[-1] >= len(options) or right[0] < 0):
+        raise BankError(f"第 {number} 条是多选题，正确选项序号应为用“|”分隔的选项序号（如 0|2）")
     if kind == CHOICE and (len(options) < 2 or not 0 <= correct < len(options)):
         raise BankError(f"第 {number} 条是单选题，但选项或正确选项序号不对")
     if kind == JUDGE and correct not in (0, 1):
         raise BankError(f"第 {number} 条是判断题，correct 应为 0（正确）或 1（错误）")
-    data = dict(row, kind=kind, options=options, correct=correct)
+    data = dict(row, kind=kind, options=options, correct=correct, correct_set=right)
     data["source"] = row.get("source") or "manual"
     data["item_id"] = row.get("item_id") or item_id(kind, row["question"], row["answer"])
     return QuizItem.from_dict(data)
+
+
+def _multi_indexes(row: dict) -> list[int]:
+    """A multi item's right options: `correct_set` (JSON) or "0|2" in `correct` (CSV)."""
+    if row.get("correct_set"):
+        return sorted({int(i) for i in row["correct_set"]})
+    raw = row.get("correct")
+    return [int(raw)] if isinstance(raw, int) else parse_indexes(str(raw or ""))
 
 
 def merge(bank: QuizBank, items: list[QuizItem]) -> QuizBank:

@@ -8,9 +8,10 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-FILL, CHOICE, JUDGE = "fill", "choice", "judge"
-KINDS = (FILL, CHOICE, JUDGE)
-KIND_NAMES = {FILL: "填空", CHOICE: "单选", JUDGE: "判断"}
+FILL, CHOICE, JUDGE, MULTI = "fill", "choice", "judge", "multi"
+KINDS = (FILL, CHOICE, JUDGE, MULTI)
+KIND_NAMES = {FILL: "填空", CHOICE: "单选", JUDGE: "判断", MULTI: "多选"}
+OPTION_KINDS = (CHOICE, JUDGE, MULTI)  # answered by picking options, not by typing
 BLANK = "____"
 TRUE_FALSE = ("正确", "错误")
 
@@ -18,18 +19,21 @@ TRUE_FALSE = ("正确", "错误")
 @dataclass(frozen=True)
 class QuizItem:
     item_id: str
-    kind: str  # fill | choice | judge
-    question: str  # the stem; fill and choice stems contain BLANK
-    answer: str  # the key phrase; verbatim in the cited passage
-    options: list[str] = field(default_factory=list)  # choice: 4 options; judge: 正确/错误
-    correct: int = -1  # index into options (choice, judge)
+    kind: str  # fill | choice | judge | multi
+    question: str  # the stem; fill stems and phrase-choice stems contain BLANK
+    answer: str  # the key phrase (multi: the right options joined by "、"); verbatim in the passage
+    options: list[str] = field(default_factory=list)  # choice/multi: 4–5 options; judge: 正确/错误
+    correct: int = -1  # index into options (choice, judge); -1 for multi
+    correct_set: list[int] = field(default_factory=list)  # multi: every right option, ascending
     explanation: str = ""
     passage_id: str = ""
     doc_id: str = ""
     doc_title: str = ""
     location: str = ""
     source: str = "generated"  # generated | manual
-    topic: str = ""  # what kind of phrase: quote, enumeration, principle, number…
+    topic: str = ""  # what kind of phrase: quote, enumeration, principle, structure, formulation…
+    passage_ids: list[str] = field(default_factory=list)  # every cited passage (structure items)
+    worth: float = 0.0  # 0–1, how much the item is worth learning; default draws prefer high
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -38,12 +42,46 @@ class QuizItem:
     def from_dict(cls, data: dict) -> QuizItem:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["options"] = list(known.get("options") or [])
-        known["correct"] = int(known.get("correct", -1))
+        correct = known.get("correct", -1)
+        if isinstance(correct, str) and "|" in correct:  # a multi item's row from a CSV export
+            known["correct_set"], correct = parse_indexes(correct), -1
+        known["correct"] = int(correct if correct not in ("", None) else -1)
+        known["correct_set"] = sorted(int(i) for i in known.get("correct_set") or [])
+        known["passage_ids"] = list(known.get("passage_ids") or [])
+        known["worth"] = float(known.get("worth") or 0.0)
         return cls(**known)
 
     @property
     def correct_text(self) -> str:
+        if self.kind == MULTI:
+            return "、".join(self.options[i] for i in self.right_options if i < len(self.options))
         return self.options[self.correct] if 0 <= self.correct < len(self.options) else self.answer
+
+    @property
+    def right_options(self) -> list[int]:
+        """Indexes of the right options: one for choice/judge, the stated set for multi."""
+        if self.kind == MULTI:
+            return list(self.correct_set)
+        return [self.correct] if 0 <= self.correct < len(self.options) else []
+
+    @property
+    def cited(self) -> list[str]:
+        """Every passage the item is drawn from (the first is `passage_id`)."""
+        return self.passage_ids or ([self.passage_id] if self.passage_id else [])
+
+    def correct_field(self) -> str:
+        """`correct` as written in a CSV export: indexes joined by "|" for multi."""
+        return "|".join(map(str, self.correct_set)) if self.kind == MULTI else str(self.correct)
+
+
+def parse_indexes(text: str) -> list[int]:
+    """Parse "0|2" → [0, 2] (a multi item's right options in a CSV row)."""
+    return sorted({int(part) for part in text.split("|") if part.strip()})
+
+
+def options_right(item: QuizItem, chosen: list[int] | set[int]) -> bool:
+    """Picked options are right: exactly the stated set (multi) or the one right option."""
+    return set(chosen) == set(item.right_options) and bool(chosen)
 
 
 def item_id(kind: str, question: str, answer: str) -> str:
