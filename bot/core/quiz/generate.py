@@ -1,12 +1,15 @@
-"""Quiz items from key phrases: fill-in (填空), single choice (单选) and true/false (判断).
+"""Quiz items: fill-in (填空), single choice (单选), true/false (判断) and multi-select (多选).
 
-Rules that keep every item correct and unambiguous:
-- the answer is the phrase exactly as it stands in the cited passage;
-- distractors come from the same group (other principles, other quoted slogans of similar
-  length, items of other enumerations, nearby numbers with the same unit), never contain or are
-  contained in the answer, never already stand in the question, and — checked against the whole
-  corpus — never make a sentence the material actually says (no second right option);
-- a true/false statement is the original sentence or the sentence with one distractor swapped in.
+Rules that keep every item correct, unambiguous and worth asking:
+- the answer is the phrase exactly as it stands in the cited passage (structure items: a
+  heading of the cited passages);
+- distractors are of the same kind (distract.py): misremembered forms of a formulation,
+  siblings of the same enumeration or structural level, phrases with the same part of speech;
+  never one that makes a sentence the material actually says;
+- a true/false statement is the original sentence or the sentence with a same-kind sibling
+  swapped in;
+- every item gets a worth (worth.py); trivia (dates, ordinals, redacted text, fragments that
+  lean on "前款") is dropped, and so is anything below MIN_WORTH.
 Deterministic for a seed; duplicates (same question and answer) are dropped.
 """
 
@@ -14,23 +17,27 @@ from __future__ import annotations
 
 import random
 import re
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, TRUE_FALSE, QuizItem, fold, item_id
-from bot.core.quiz.phrases import KeyPhrase, format_like, key_phrases
+from bot.core.quiz.distract import Pools, distractors, last_pos
+from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, MULTI, TRUE_FALSE, QuizItem, fold, item_id
+from bot.core.quiz.phrases import KeyPhrase, key_phrases
+from bot.core.quiz.structure import structure_items
+from bot.core.quiz.worth import MIN_WORTH, passage_centrality, worth, worthless
 from corpus.model import Passage
 from index.tokens import STOP_WORDS
 
-STEM_MAX = 110  # characters of context kept around the blank
+STEM_MAX = 72  # characters of context kept around the blank
 EXPLANATION_MAX = 150  # Telegram allows 200 for a quiz explanation; leave room for the citation
+FILL_TOPICS = ("formulation", "principle", "problem", "quote", "enumeration", "number")
+_ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇]+条\s*")
 
 
 @dataclass(frozen=True)
 class GeneratorSettings:
     seed: int = 20231
-    kinds: tuple[str, ...] = (FILL, CHOICE, JUDGE)
+    kinds: tuple[str, ...] = (FILL, CHOICE, JUDGE, MULTI)
 
 
 def short_title(title: str) -> str:
@@ -44,25 +51,44 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
     settings = settings or GeneratorSettings()
     rng = random.Random(settings.seed)
     phrases = [p for p in key_phrases(passages) if _askable(p)]
-    pools = _pools(phrases)
-    same_doc = _documents_of(phrases)
-    corpus = fold("\n".join(p.text for p in passages))
+    pools = Pools.of(phrases, fold("\n".join(p.text for p in passages)))
     items: list[QuizItem] = []
-    seen: set[tuple[str, str, str]] = set()
     for phrase in phrases:
         stem = _stem(phrase)
         if stem is None:
             continue
-        distractors = _distractors(phrase, pools, same_doc, stem, corpus, rng)
+        options = distractors(phrase, pools, stem, rng)
         for kind in settings.kinds:
-            item = _make(kind, phrase, stem, distractors, rng)
-            if item is None:
-                continue
-            key = (item.kind, fold(item.question), fold(item.answer))
-            if key not in seen:
-                seen.add(key)
-                items.append(item)
-    return items
+            made = _multi(phrase, pools, rng) if kind == MULTI else _make(kind, phrase, stem, options, rng)
+            if made is not None:
+                items.append(made)
+    items += [i for i in structure_items(passages, rng, _outsiders(phrases)) if i.kind in settings.kinds]
+    return _worthwhile(_unique(items), passages)
+
+
+def _unique(items: list[QuizItem]) -> list[QuizItem]:
+    seen: set[tuple[str, str, str]] = set()
+    out: list[QuizItem] = []
+    for item in items:
+        key = (item.kind, fold(item.question), fold(item.answer))
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _worthwhile(items: list[QuizItem], passages: list[Passage]) -> list[QuizItem]:
+    """Items with their worth; the worthless and the low-worth left out."""
+    by_id = {p.passage_id: p for p in passages}
+    centrality = passage_centrality(passages)
+    kept = []
+    for item in items:
+        if worthless(item, by_id.get(item.passage_id)):
+            continue
+        score = worth(item, centrality.get(item.passage_id, 0.0))
+        if score >= MIN_WORTH:
+            kept.append(replace(item, worth=score))
+    return kept
 
 
 def _askable(phrase: KeyPhrase) -> bool:
@@ -70,19 +96,18 @@ def _askable(phrase: KeyPhrase) -> bool:
     return len(fold(text)) >= 2 and text not in STOP_WORDS and "*" not in text
 
 
-def _pools(phrases: list[KeyPhrase]) -> dict[str, list[str]]:
-    pools: dict[str, list[str]] = defaultdict(list)
-    for phrase in phrases:
-        if phrase.text not in pools[phrase.group]:
-            pools[phrase.group].append(phrase.text)
-    return pools
-
-
-def _documents_of(phrases: list[KeyPhrase]) -> dict[str, dict[str, set[str]]]:
-    """group -> phrase text -> documents it occurs in."""
-    out: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for phrase in phrases:
-        out[phrase.group][phrase.text].add(phrase.passage.doc_id)
+def _outsiders(phrases: list[KeyPhrase]) -> list[tuple[str, Passage]]:
+    """Working methods the speech lists elsewhere (精准考核、跟踪问效): the odd one out among 坚持."""
+    out: list[tuple[str, Passage]] = []
+    for p in phrases:
+        if "讲话" not in p.passage.doc_title or p.topic != "enumeration" or len(p.text) != 4:
+            continue
+        first = p.sentence.find("、".join(p.siblings[:1])) if p.siblings else -1
+        before = p.sentence[max(0, min(p.start, first if first >= 0 else p.start) - 4) : p.start]
+        negative = any(c in p.text for c in "不差低弱缓")  # a problem (对接不力), not a method
+        if "坚持" not in before and not negative and last_pos(p.text) in ("v", "n"):
+            if p.text not in {text for text, _ in out}:
+                out.append((p.text, p.passage))
     return out
 
 
@@ -92,6 +117,7 @@ def _stem(phrase: KeyPhrase) -> str | None:
     if s[start:end] != phrase.text:
         return None
     left, right = s[:start], s[end:]
+    left = _ARTICLE_LABEL.sub("", left)  # "第十五条" says where, not what
     left_cut = right_cut = False
     while len(left) + len(right) > STEM_MAX:
         # drop the outermost clause on the longer side (a clause ends at ，；：、)
@@ -104,63 +130,9 @@ def _stem(phrase: KeyPhrase) -> str | None:
         else:
             break
     stem = ("……" if left_cut else "") + f"{left}{BLANK}{right}" + ("……" if right_cut else "")
+    stem = re.sub(r"\*+", "××", stem)  # the material's redactions, in the usual form
     context = fold(stem.replace(BLANK, ""))
     return stem if len(context) >= 8 else None  # too little context is ambiguous
-
-
-def _distractors(
-    phrase: KeyPhrase,
-    pools: dict[str, list[str]],
-    same_doc: dict[str, dict[str, set[str]]],
-    stem: str,
-    corpus: str,
-    rng: random.Random,
-) -> list[str]:
-    if phrase.topic == "number":
-        candidates = _nearby_numbers(phrase)
-    else:
-        candidates = [c for c in pools[phrase.group] if c not in phrase.siblings]
-        rng.shuffle(candidates)
-        candidates.sort(key=lambda c: -_plausibility(phrase, c, same_doc[phrase.group]))
-    answer, stem_folded = fold(phrase.text), fold(stem)
-    chosen: list[str] = []
-    for candidate in candidates:
-        c = fold(candidate)
-        if not c or c in answer or answer in c or c in stem_folded:
-            continue
-        if any(c in fold(o) or fold(o) in c for o in chosen):
-            continue
-        if phrase.topic != "number" and not _similar_length(phrase.text, candidate):
-            continue
-        if fold(stem.replace(BLANK, candidate)) in corpus:
-            continue  # the material says this too: it would be a second right option
-        chosen.append(candidate)
-        if len(chosen) == 3:
-            break
-    return chosen
-
-
-def _plausibility(phrase: KeyPhrase, candidate: str, docs_of: dict[str, set[str]]) -> int:
-    """Prefer distractors from the same document that look like the answer and its siblings."""
-    score = 2 if phrase.passage.doc_id in docs_of.get(candidate, ()) else 0
-    shape = set(phrase.text).union(*map(set, phrase.siblings)) if phrase.siblings else set(phrase.text)
-    return score + len(set(candidate) & shape)
-
-
-def _similar_length(a: str, b: str) -> bool:
-    return abs(len(a) - len(b)) <= max(2, len(a) // 3)
-
-
-def _nearby_numbers(phrase: KeyPhrase) -> list[str]:
-    value = phrase.value or 0
-    if phrase.unit == "年" and value > 1900:
-        steps = [-1, 1, -2, 2, -3]
-    elif value >= 10 and value % 5 == 0:
-        steps = [-value // 2, value // 2, value, -5, 5, 10]
-    else:
-        steps = [-1, 1, 2, -2, 3]
-    values = [value + s for s in steps if value + s >= 2 and value + s != value]
-    return [format_like(v, phrase.text, phrase.unit) for v in values]
 
 
 def _make(
@@ -179,6 +151,8 @@ def _make(
         topic=phrase.topic,
     )
     if kind == FILL:
+        if phrase.topic not in FILL_TOPICS or (phrase.topic == "quote" and len(phrase.text) < 4):
+            return None  # a short quote in a blank has many fitting answers
         if phrase.topic == "enumeration" and not _parallel(phrase):
             return None  # "普查、____、整理" has many right answers; 有形、____、有效 has one
         question = f"{lead}{stem}"
@@ -212,6 +186,40 @@ def _make(
             **common,
         )
     return None
+
+
+def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | None:
+    """One multi-select item per enumeration: which of these does the blanked list name?"""
+    if phrase.topic != "enumeration" or phrase.sentence[phrase.start - 1 : phrase.start] == "、":
+        return None  # asked once, from the list's first item
+    listed = [phrase.text, *phrase.siblings]
+    whole = replace(phrase, text="、".join(listed))
+    stem = _stem(whole)
+    if stem is None:
+        return None
+    right = listed if len(listed) <= 4 else rng.sample(listed, 3)
+    wrong = distractors(phrase, pools, stem, rng, wanted=2 if len(right) <= 3 else 1)
+    if not wrong:
+        return None
+    options = right + wrong
+    rng.shuffle(options)
+    correct_set = sorted(options.index(r) for r in right)
+    question = f"《{short_title(phrase.passage.doc_title)}》：{stem}\n空格处原文列举了下列哪些？（多选）"
+    p = phrase.passage
+    return QuizItem(
+        item_id=item_id(MULTI, question, whole.text),
+        kind=MULTI,
+        question=question,
+        answer="、".join(o for o in listed if o in right),
+        options=options,
+        correct_set=correct_set,
+        explanation=_explanation(whole),
+        passage_id=p.passage_id,
+        doc_id=p.doc_id,
+        doc_title=p.doc_title,
+        location=p.location,
+        topic=phrase.topic,
+    )
 
 
 def _parallel(phrase: KeyPhrase) -> bool:

@@ -30,7 +30,7 @@ _NUMBER = re.compile(rf"(?<![第\d{_NUMERAL}.])(\d{{1,4}}|[{_NUMERAL}]{{1,5}})({
 @dataclass(frozen=True)
 class KeyPhrase:
     text: str  # the phrase as written
-    topic: str  # quote | enumeration | principle | problem | number
+    topic: str  # quote | enumeration | principle | problem | number | formulation
     group: str  # distractors come from the same group
     passage: Passage
     sentence: str  # the sentence it stands in
@@ -41,6 +41,8 @@ class KeyPhrase:
 
 
 def key_phrases(passages: list[Passage]) -> list[KeyPhrase]:
+    from bot.core.quiz.signature import formulations  # it builds KeyPhrases: import here, not at top
+
     out: list[KeyPhrase] = []
     for passage in passages:
         for raw in split_sentences(passage.text):
@@ -48,6 +50,7 @@ def key_phrases(passages: list[Passage]) -> list[KeyPhrase]:
             if len(sentence) < 12:
                 continue
             out += _quotes(passage, sentence)
+            out += formulations(passage, sentence)
             out += _principles(passage, sentence)
             out += _enumerations(passage, sentence)
             out += _numbers(passage, sentence)
