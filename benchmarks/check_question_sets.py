@@ -3,16 +3,19 @@
 
 Files checked (JSON Lines, UTF-8, one object per line):
 
-* speech_qa.jsonl    {"q", "expect", "kind", "split"}
-                     kind in paraphrase | keyword | traditional | english
+* speech_qa.jsonl    {"q", "expect", "kind", "split"[, "expect_all"]}
+                     kind in paraphrase | keyword | traditional | english | structure |
+                     colloquial | multi; "expect_all" (a list, first item == "expect") names
+                     every span a question needing several passages must find
 * policy_qa.jsonl    {"q", "expect", "kind", "split", "doc"}
-* out_of_scope.jsonl {"q", "kind", "split"}
-                     kind in chitchat | general | near_miss | english
+* out_of_scope.jsonl {"q", "kind", "split"[, "asks"]}
+                     kind in chitchat | general | near_miss | english; "asks" says what a near
+                     miss asks for (who | where | when | how_many | which | what | why | list)
 
 Checks:
 * every line is valid JSON, an object, with exactly the required fields
   (all non-empty strings) and allowed kind/split values;
-* "expect" is 6-20 characters, contains no line break or sentence-ending
+* "expect" (and each "expect_all" span) is 6-30 characters, contains no line break or sentence-ending
   punctuation (so it can lie inside one sentence) and occurs verbatim in the
   source text: the speech body (first line = website boilerplate, ignored) for
   speech_qa, the named policy file for policy_qa; it must occur exactly once in
@@ -45,7 +48,9 @@ from pathlib import Path
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "texts"
 DEFAULT_DATA = Path(__file__).resolve().parent / "data"
 
-SPEECH_KINDS = ("paraphrase", "keyword", "traditional", "english")
+SPEECH_KINDS = ("paraphrase", "keyword", "traditional", "english", "structure", "colloquial", "multi")
+POLICY_KINDS = ("paraphrase", "keyword", "traditional", "english")
+ASKS = ("who", "where", "when", "how_many", "which", "what", "why", "list")
 OOS_KINDS = ("chitchat", "general", "near_miss", "english")
 SPLITS = ("dev", "test")
 
@@ -54,18 +59,28 @@ FIELDS = {
     "policy_qa.jsonl": ("q", "expect", "kind", "split", "doc"),
     "out_of_scope.jsonl": ("q", "kind", "split"),
 }
+OPTIONAL = {"speech_qa.jsonl": ("expect_all",), "out_of_scope.jsonl": ("asks",)}
 
-# Composition required by the brief.
-SPEECH_TOTAL = 64
-SPEECH_MIN = {"paraphrase": 34, "keyword": 12, "traditional": 8, "english": 8}
-POLICY_TOTAL = 40
-POLICY_EXACT = {"traditional": 4, "english": 4}
+# Composition required by the briefs: issue 2's sets plus issue 12's blind-written additions
+# (at least 40 new speech questions and 40 new near misses; see benchmarks/data/README.md).
+SPEECH_MIN_TOTAL = 104
+SPEECH_MIN = {
+    "paraphrase": 34,
+    "keyword": 12,
+    "traditional": 8,
+    "english": 8,
+    "structure": 5,
+    "colloquial": 4,
+    "multi": 4,
+}
+POLICY_MIN_TOTAL = 40
+POLICY_MIN = {"traditional": 4, "english": 4}
 POLICY_MIN_DOCS = 15
-OOS_TOTAL = 70
-OOS_MIN = {"near_miss": 15, "english": 8}
+OOS_MIN_TOTAL = 110
+OOS_MIN = {"near_miss": 55, "english": 8}
 OOS_MIN_TRADITIONAL = 4
 
-EXPECT_MIN, EXPECT_MAX = 6, 20
+EXPECT_MIN, EXPECT_MAX = 6, 30
 # Characters that end (or break) a sentence; an "expect" must not span them.
 SENTENCE_BREAKS = set("。！？!?;；\n\r")
 
@@ -203,7 +218,7 @@ def check_fields(name: str, lineno: int, obj: dict, kinds: tuple[str, ...], rep:
     ok = True
     required = FIELDS[name]
     missing = [f for f in required if f not in obj]
-    extra = [f for f in obj if f not in required]
+    extra = [f for f in obj if f not in required and f not in OPTIONAL.get(name, ())]
     if missing:
         rep.error(where, f"missing field(s) {missing}")
         ok = False
@@ -265,6 +280,22 @@ def check_expect(where: str, expect: str, source: str, source_name: str, rep: Re
     return ok
 
 
+def check_expect_all(where: str, obj: dict, speech: str, rep: Report) -> None:
+    """Several spans that must all be found: a list whose first item is "expect", on separate lines."""
+    spans = obj["expect_all"]
+    if not isinstance(spans, list) or len(spans) < 2 or not all(isinstance(x, str) for x in spans):
+        rep.error(where, "expect_all must be a list of at least two strings")
+        return
+    if spans[0] != obj["expect"]:
+        rep.error(where, "expect_all must start with expect")
+    for span in spans[1:]:
+        check_expect(where, span, speech, "the speech", rep)
+    lines = speech.splitlines()
+    first_line = {next((i for i, line in enumerate(lines) if span in line), -1) for span in spans}
+    if len(first_line) < len(spans):
+        rep.error(where, "expect_all spans must come from different paragraphs")
+
+
 def print_counts(title: str, rows: list[dict], kinds: tuple[str, ...]) -> None:
     counts = Counter((r.get("kind"), r.get("split")) for r in rows)
     print(f"\n{title}: {len(rows)} questions")
@@ -324,10 +355,12 @@ def main(argv: list[str] | None = None) -> int:
         check_script(where, obj["q"], obj["kind"], rep, require_simplified=True)
         if speech:
             check_expect(where, obj["expect"], speech, "the speech", rep)
+        if "expect_all" in obj:
+            check_expect_all(where, obj, speech, rep)
     print_counts(name, speech_rows, SPEECH_KINDS)
     kc = Counter(r["kind"] for r in speech_rows)
-    if len(speech_rows) != SPEECH_TOTAL:
-        rep.error(name, f"{len(speech_rows)} valid questions, expected {SPEECH_TOTAL}")
+    if len(speech_rows) < SPEECH_MIN_TOTAL:
+        rep.error(name, f"{len(speech_rows)} valid questions, need at least {SPEECH_MIN_TOTAL}")
     for k, n in SPEECH_MIN.items():
         if kc[k] < n:
             rep.error(name, f"only {kc[k]} {k!r} questions, need at least {n}")
@@ -338,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     policy_rows: list[dict] = []
     for lineno, obj in load_jsonl(args.data / name, rep):
         where = f"{name}:{lineno}"
-        if not check_fields(name, lineno, obj, SPEECH_KINDS, rep):
+        if not check_fields(name, lineno, obj, POLICY_KINDS, rep):
             continue
         policy_rows.append(obj)
         check_dup(where, obj["q"])
@@ -355,20 +388,20 @@ def main(argv: list[str] | None = None) -> int:
                     f"expect {obj['expect']!r} also occurs in {others}; "
                     "make sure the question names its document",
                 )
-    print_counts(name, policy_rows, SPEECH_KINDS)
+    print_counts(name, policy_rows, POLICY_KINDS)
     docs = Counter(r["doc"] for r in policy_rows)
     print(f"  documents covered: {len(docs)}")
     kc = Counter(r["kind"] for r in policy_rows)
-    if len(policy_rows) != POLICY_TOTAL:
-        rep.error(name, f"{len(policy_rows)} valid questions, expected {POLICY_TOTAL}")
-    for k, n in POLICY_EXACT.items():
-        if kc[k] != n:
-            rep.error(name, f"{kc[k]} {k!r} questions, expected {n}")
+    if len(policy_rows) < POLICY_MIN_TOTAL:
+        rep.error(name, f"{len(policy_rows)} valid questions, need at least {POLICY_MIN_TOTAL}")
+    for k, n in POLICY_MIN.items():
+        if kc[k] < n:
+            rep.error(name, f"only {kc[k]} {k!r} questions, need at least {n}")
     if kc["paraphrase"] <= len(policy_rows) / 2:
         rep.error(name, f"only {kc['paraphrase']} paraphrase questions; most should be paraphrased")
     if len(docs) < POLICY_MIN_DOCS:
         rep.error(name, f"covers {len(docs)} documents, need at least {POLICY_MIN_DOCS}")
-    check_balance(name, policy_rows, SPEECH_KINDS, rep)
+    check_balance(name, policy_rows, POLICY_KINDS, rep)
 
     # out_of_scope ----------------------------------------------------------------
     name = "out_of_scope.jsonl"
@@ -381,13 +414,15 @@ def main(argv: list[str] | None = None) -> int:
         oos_rows.append(obj)
         check_dup(where, obj["q"])
         check_script(where, obj["q"], obj["kind"], rep, require_simplified=False)
+        if "asks" in obj and (obj["kind"] != "near_miss" or obj["asks"] not in ASKS):
+            rep.error(where, f"asks {obj['asks']!r} needs kind near_miss and one of {list(ASKS)}")
         if obj["kind"] != "english" and trad_count(obj["q"]) and not simp_count(obj["q"]):
             n_trad += 1
     print_counts(name, oos_rows, OOS_KINDS)
     print(f"  written in traditional characters: {n_trad}")
     kc = Counter(r["kind"] for r in oos_rows)
-    if len(oos_rows) != OOS_TOTAL:
-        rep.error(name, f"{len(oos_rows)} valid questions, expected {OOS_TOTAL}")
+    if len(oos_rows) < OOS_MIN_TOTAL:
+        rep.error(name, f"{len(oos_rows)} valid questions, need at least {OOS_MIN_TOTAL}")
     for k, n in OOS_MIN.items():
         if kc[k] < n:
             rep.error(name, f"only {kc[k]} {k!r} questions, need at least {n}")

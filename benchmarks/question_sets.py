@@ -1,4 +1,9 @@
-"""The hand-written question sets in benchmarks/data and how a cited answer is judged."""
+"""The hand-written question sets in benchmarks/data and how a cited answer is judged.
+
+A question expects one span (`expect`) or several (`expect_all`: a question that needs two
+passages, or a list). Retrieval hits at k when every expected span lies in one of the top k
+passages; the answer is accurate when its text holds every expected span.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +21,16 @@ class Question:
     split: str
     expect: str = ""  # verbatim text inside the answering sentence; empty when out of scope
     source: str = "speech"  # "speech", a policy file name, or "out_of_scope"
+    expect_all: tuple[str, ...] = ()  # several spans, all needed (two passages, a list)
+    asks: str = ""  # what a near miss asks for (who, where, when, quantity…), when labelled
 
     @property
     def in_scope(self) -> bool:
-        return bool(self.expect)
+        return bool(self.expects)
+
+    @property
+    def expects(self) -> tuple[str, ...]:
+        return self.expect_all or ((self.expect,) if self.expect else ())
 
 
 def _read(name: str) -> list[dict]:
@@ -27,10 +38,22 @@ def _read(name: str) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+def _question(row: dict, source: str) -> Question:
+    return Question(
+        q=row["q"],
+        kind=row["kind"],
+        split=row["split"],
+        expect=row.get("expect", ""),
+        source=row.get("doc", source),
+        expect_all=tuple(row.get("expect_all", ())),
+        asks=row.get("asks", ""),
+    )
+
+
 def load_all() -> list[Question]:
-    out = [Question(r["q"], r["kind"], r["split"], r["expect"]) for r in _read("speech_qa.jsonl")]
-    out += [Question(r["q"], r["kind"], r["split"], r["expect"], r["doc"]) for r in _read("policy_qa.jsonl")]
-    out += [Question(r["q"], r["kind"], r["split"], "", "out_of_scope") for r in _read("out_of_scope.jsonl")]
+    out = [_question(r, "speech") for r in _read("speech_qa.jsonl")]
+    out += [_question(r, "policy") for r in _read("policy_qa.jsonl")]
+    out += [_question(r, "out_of_scope") for r in _read("out_of_scope.jsonl")]
     return out
 
 
@@ -39,17 +62,34 @@ def rank_of(expect: str, texts: list[str]) -> int | None:
     return next((i for i, text in enumerate(texts) if expect in text), None)
 
 
+def rank_of_all(expects: tuple[str, ...], texts: list[str]) -> int | None:
+    """The position by which every expected span has been cited (None if one is missing)."""
+    ranks = [rank_of(e, texts) for e in expects]
+    if not ranks or any(r is None for r in ranks):
+        return None
+    return max(r for r in ranks if r is not None)
+
+
 @dataclass(frozen=True)
 class Outcome:
     question: Question
-    rank: int | None  # position of the answering passage among the top 5, None if absent
+    rank: int | None  # position by which all answering passages are in the top 5, None if not
     features: dict[str, float]
     probability: float
     found: bool
+    answer: str = ""  # the answer text `ask` gives (the not-found notice when rejected)
+
+    @property
+    def answer_ok(self) -> bool:
+        """The answer given holds every expected span (in-scope questions only)."""
+        return self.found and all(e in self.answer for e in self.question.expects)
 
 
-def run(assistant, questions: list[Question]) -> list[Outcome]:
-    """Search every question once; judge scope with the assistant's current model."""
+def run(assistant, questions: list[Question], answers: bool = True) -> list[Outcome]:
+    """Search every question once; judge scope with the assistant's current model.
+
+    With `answers`, each question is also asked the way users ask it, for answer accuracy.
+    """
     out = []
     for question in questions:
         result = assistant.index.search(question.q, assistant.encoder, k=5)
@@ -58,10 +98,11 @@ def run(assistant, questions: list[Question]) -> list[Outcome]:
         out.append(
             Outcome(
                 question=question,
-                rank=rank_of(question.expect, texts) if question.in_scope else None,
+                rank=rank_of_all(question.expects, texts) if question.in_scope else None,
                 features=assistant.scope.features(result),
                 probability=probability,
                 found=probability >= assistant.scope.model.threshold,
+                answer=assistant.ask(question.q).answer if answers else "",
             )
         )
     return out

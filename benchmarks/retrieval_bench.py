@@ -28,14 +28,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.question_sets import load_all, run  # noqa: E402
-from corpus.loaders import load_passages_jsonl  # noqa: E402
+from benchmarks.bench_sets import load_bench_sets  # noqa: E402
+from benchmarks.question_report import compare  # noqa: E402
+from benchmarks.question_sets import load_all  # noqa: E402
 from corpus.model import Passage  # noqa: E402
 from index.builder import default_cache  # noqa: E402
 from index.encoder import normalize_rows  # noqa: E402
-from index.evaluation import SINGLE_RETRIEVERS, evaluate, load_queries  # noqa: E402
+from index.evaluation import SINGLE_RETRIEVERS, evaluate  # noqa: E402
+from index.fusion import FusionWeights  # noqa: E402
 from index.hybrid import DenseStats, HybridIndex, sentence_units  # noqa: E402
 from index.keywords import KeywordIndex  # noqa: E402
+from index.ranker import shipped_ranker  # noqa: E402
 from index.vectors import VectorIndex  # noqa: E402
 
 
@@ -62,56 +65,32 @@ def pct(values: list[float], q: float) -> float:
 
 
 def bench_sets(bench: Path, encoder) -> None:
-    print("\n## Retrieval on the benchmark sets (fused vs. each retriever alone, one run)")
+    print("\n## Retrieval on the benchmark sets, per half (A: tuning, B: reported; benchmarks/bench_sets.py)")
     memo = MemoEncoder(encoder)
-    for passages_file in sorted(bench.glob("*_passages.jsonl")):
-        queries_file = passages_file.with_name(passages_file.name.replace("_passages", "_queries"))
-        passages = load_passages_jsonl(passages_file)
-        queries = load_queries(queries_file)
-        index = HybridIndex.build(passages, encoder, cache=default_cache())
-        memo.encode_queries([q.question[:512] for q in queries])  # encode once, time search only
-        print(
-            f"\n{passages_file.stem.replace('_passages', '')}: {len(passages)} passages, {len(queries)} queries"
-        )
-        print("| ranking | hit@1 | hit@5 | hit@10 | MRR@10 |")
-        print("|---|---|---|---|---|")
-        for name, weights in [("fused", None), *SINGLE_RETRIEVERS.items()]:
-            s = evaluate(index, memo, queries, weights)
-            print(f"| {name} | {s.hit_at_1:.4f} | {s.hit_at_5:.4f} | {s.hit_at_10:.4f} | {s.mrr_at_10:.4f} |")
+    for bench_set in load_bench_sets(bench):
+        index = HybridIndex.build(bench_set.passages, encoder, cache=default_cache())
+        memo.encode_queries([q.question[:512] for q in bench_set.queries])  # encode once, time search only
+        print(f"\n{bench_set.name}: {len(bench_set.passages)} passages, {len(bench_set.queries)} queries")
+        print("| ranking | half | n | hit@1 | hit@5 | hit@10 | MRR@10 |")
+        print("|---|---|---|---|---|---|---|")
+        rankings = [
+            ("learned ranker" if shipped_ranker(index.model) else "index default (fusion)", None),
+            ("fused (shipped issue-2 weights)", FusionWeights()),
+            *SINGLE_RETRIEVERS.items(),
+        ]
+        for name, weights in rankings:
+            for half in ("A", "B"):
+                queries = bench_set.half(half)
+                s = evaluate(index, memo, queries, weights)
+                print(
+                    f"| {name} | {half} | {len(queries)} | {s.hit_at_1:.4f} | {s.hit_at_5:.4f} | "
+                    f"{s.hit_at_10:.4f} | {s.mrr_at_10:.4f} |"
+                )
 
 
 def question_sets(assistant) -> None:
     print("\n## Hand-written questions on the bundled corpus (benchmarks/data)")
-    outcomes = run(assistant, load_all())
-    print("| set | split | n | hit@1 | hit@5 | wrongly rejected |")
-    print("|---|---|---|---|---|---|")
-    for source in ("speech", "policy"):
-        for split in ("dev", "test", "all"):
-            rows = [
-                o
-                for o in outcomes
-                if o.question.in_scope
-                and (o.question.source == "speech") == (source == "speech")
-                and split in (o.question.split, "all")
-            ]
-            h1 = np.mean([o.rank == 0 for o in rows])
-            h5 = np.mean([o.rank is not None for o in rows])
-            rejected = np.mean([not o.found for o in rows])
-            print(f"| {source} | {split} | {len(rows)} | {h1:.3f} | {h5:.3f} | {rejected:.3f} |")
-    print("\n| out of scope | split | n | rejected |")
-    print("|---|---|---|---|")
-    for split in ("dev", "test", "all"):
-        rows = [o for o in outcomes if not o.question.in_scope and split in (o.question.split, "all")]
-        print(f"| out of scope | {split} | {len(rows)} | {np.mean([not o.found for o in rows]):.3f} |")
-    kinds = sorted({o.question.kind for o in outcomes if o.question.source == "speech"})
-    print(
-        "\nspeech by kind (hit@1 / hit@5): "
-        + ", ".join(
-            f"{k} {np.mean([o.rank == 0 for o in outcomes if o.question.source == 'speech' and o.question.kind == k]):.2f}/"
-            f"{np.mean([o.rank is not None for o in outcomes if o.question.source == 'speech' and o.question.kind == k]):.2f}"
-            for k in kinds
-        )
-    )
+    compare(assistant)
 
 
 def warm_latency(assistant) -> None:

@@ -9,6 +9,7 @@ Four kinds of evidence, each strongest somewhere else (measured in docs/benchmar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -18,10 +19,14 @@ from index.embedding_cache import EmbeddingCache
 from index.encoder import MAX_QUERY_CHARS, Encoder
 from index.fusion import FusionWeights, column_stats, standardise
 from index.keywords import KeywordIndex
+from index.query_plan import QueryPlan, plan_query
+from index.ranker import BASE_FEATURES, LinearRanker, bigram_overlap, cue_features, shipped_ranker
+from index.structure import DocumentStructure
 from index.tokens import bigrams, cjk_share, content_terms, normalize
 from index.vectors import DEFAULT_FACTORY, VectorIndex
 
 CANDIDATES = 50  # per retriever, before fusion
+NAMED_DOC_PASSAGES = 60  # a named document up to this long joins the candidates whole
 MIN_SENTENCE_CHARS = 6
 
 
@@ -54,6 +59,10 @@ class SearchResult:
     evidence: Evidence
     truncated: bool
     query_vector: np.ndarray
+
+
+# rows, feature columns, passage cosine, best-sentence cosine and text, BM25 word scores (all rows)
+CandidateTable = tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray, list[str], np.ndarray]
 
 
 @dataclass
@@ -90,6 +99,7 @@ class HybridIndex:
     sentence_stats: DenseStats
     weights: FusionWeights
     model: str
+    ranker: LinearRanker | None = None  # None: the shipped ranker for `model`, else the fusion
 
     @property
     def size(self) -> int:
@@ -128,11 +138,16 @@ class HybridIndex:
 
     # ----------------------------------------------------------------- search
     def search(
-        self, query: str, encoder: Encoder, k: int = 5, weights: FusionWeights | None = None
+        self,
+        query: str,
+        encoder: Encoder,
+        k: int = 5,
+        weights: FusionWeights | None = None,
+        ranker: LinearRanker | None = None,
     ) -> SearchResult:
-        """Top-k passages for `query`; `weights` overrides the tuned fusion (for comparisons)."""
+        """Top-k passages for `query`; `weights` or `ranker` override the index's ranking."""
         text, truncated = cut_query(query)
-        return self.search_vector(text, encoder.encode_queries([text])[0], k, weights, truncated)
+        return self.search_vector(text, encoder.encode_queries([text])[0], k, weights, truncated, ranker)
 
     def search_vector(
         self,
@@ -141,30 +156,23 @@ class HybridIndex:
         k: int = 5,
         weights: FusionWeights | None = None,
         truncated: bool = False,
+        ranker: LinearRanker | None = None,
     ) -> SearchResult:
-        """Search with an already encoded query (lets callers encode many questions at once)."""
-        word_tokens = self.words.query_tokens(query)
-        word_scores = self.words.scores(word_tokens)
-        bigram_scores = self.bigrams.scores(self.bigrams.query_tokens(query))
-        rows = self._candidates(q, word_scores, bigram_scores)
-        if rows.size == 0:
-            return SearchResult(query, [], _empty_evidence(query), truncated, q)
+        """Search with an already encoded query (lets callers encode many questions at once).
 
-        dense = self.passage_vectors[rows] @ q
-        sentence, best_sentence = self._best_sentences(rows, q, dense)
-        d_mean, d_std = self.passage_stats.for_query(q)
-        s_mean, s_std = self.sentence_stats.for_query(q)
-        dense_z = standardise(dense, d_mean, d_std)
-        sentence_z = standardise(sentence, s_mean, s_std)
-        words_z = standardise(word_scores[rows], *column_stats(word_scores))
-        bigrams_z = standardise(bigram_scores[rows], *column_stats(bigram_scores))
-        w = weights or self.weights
-        fused = w.dense * dense_z + w.sentence * sentence_z + w.words * words_z + w.bigrams * bigrams_z
-        order = np.argsort(-fused, kind="stable")[:k]
+        `weights` (the issue-2 fusion) or `ranker` override the index's ranking, for comparisons.
+        """
+        ranker = LinearRanker.from_fusion(weights) if weights else ranker or self.ranking()
+        table = self.candidate_table(query, q, ranker.features != BASE_FEATURES)
+        if table is None:
+            return SearchResult(query, [], _empty_evidence(query), truncated, q)
+        rows, columns, dense, sentence, best_sentence, word_scores = table
+        score = ranker.score(columns)
+        order = np.argsort(-score, kind="stable")[:k]
         hits = [
             Hit(
                 self.passages[rows[i]],
-                float(fused[i]),
+                float(score[i]),
                 float(dense[i]),
                 float(sentence[i]),
                 float(word_scores[rows[i]]),
@@ -173,24 +181,82 @@ class HybridIndex:
             for i in order
         ]
         evidence = Evidence(
-            top_dense_z=float(dense_z.max()),
-            top_words_z=float(words_z.max()),
+            top_dense_z=float(columns["dense_z"].max()),
+            top_words_z=float(columns["words_z"].max()),
             top_dense=float(dense.max()),
             **self._term_coverage(query, [h.passage for h in hits[:3]]),
         )
         return SearchResult(query, hits, evidence, truncated, q)
 
-    def _candidates(self, q: np.ndarray, words: np.ndarray, bigrams: np.ndarray) -> np.ndarray:
+    def ranking(self) -> LinearRanker:
+        """The fitted ranker for this index's model, or the tuned fusion without one."""
+        return self.ranker or shipped_ranker(self.model) or LinearRanker.from_fusion(self.weights)
+
+    def candidate_table(self, query: str, q: np.ndarray, cues: bool = True) -> CandidateTable | None:
+        """Candidate rows and their feature columns (what a ranker scores; fit_ranker fits on it)."""
+        word_scores = self.words.scores(self.words.query_tokens(query))
+        bigram_scores = self.bigrams.scores(self.bigrams.query_tokens(query))
+        plan = plan_query(query, self.structure) if cues else QueryPlan()
+        expansion_scores = (
+            self.words.scores(self.words.query_tokens(plan.expansion))
+            if plan.expansion
+            else np.zeros(self.size, dtype=np.float32)
+        )
+        rows = self._candidates(q, word_scores, bigram_scores, expansion_scores, plan)
+        if rows.size == 0:
+            return None
+        dense = self.passage_vectors[rows] @ q
+        sentence, best_sentence = self._best_sentences(rows, q, dense)
+        d_mean, d_std = self.passage_stats.for_query(q)
+        s_mean, s_std = self.sentence_stats.for_query(q)
+        columns = {
+            "dense_z": standardise(dense, d_mean, d_std),
+            "sentence_z": standardise(sentence, s_mean, s_std),
+            "words_z": standardise(word_scores[rows], *column_stats(word_scores)),
+            "bigrams_z": standardise(bigram_scores[rows], *column_stats(bigram_scores)),
+        }
+        if cues:
+            columns["expansion_z"] = standardise(expansion_scores[rows], *column_stats(expansion_scores))
+            texts = [self.passages[r].text for r in rows]
+            columns |= cue_features(plan, rows, self.structure, texts, self._title_overlap(query, rows))
+        return rows, columns, dense, sentence, best_sentence, word_scores
+
+    @cached_property
+    def structure(self) -> DocumentStructure:
+        return DocumentStructure.of(self.passages)
+
+    @cached_property
+    def _title_pairs(self) -> list[set[str]]:
+        return [set(bigrams(title)) for title in self.structure.titles]
+
+    def _title_overlap(self, query: str, rows: np.ndarray) -> np.ndarray:
+        wanted = set(bigrams(query))
+        docs = self.structure.doc_of[rows]
+        per_doc = {int(d): bigram_overlap(wanted, self._title_pairs[int(d)]) for d in set(docs.tolist())}
+        return np.array([per_doc[int(d)] for d in docs], dtype=np.float32)
+
+    def _candidates(
+        self,
+        q: np.ndarray,
+        words: np.ndarray,
+        bigrams: np.ndarray,
+        expansion: np.ndarray,
+        plan: QueryPlan,
+    ) -> np.ndarray:
         if self.size == 0:
             return np.zeros(0, dtype=np.int64)
         found: set[int] = set()
+        # A short document the question names is read whole ("讲话第二部分" has no other handle).
+        for doc in plan.named_docs:
+            if self.structure.doc_sizes[doc] <= NAMED_DOC_PASSAGES:
+                found.update(int(i) for i in np.flatnonzero(self.structure.doc_of == doc))
         _, ids = self.dense.search(q, CANDIDATES)
         found.update(int(i) for i in ids[0] if i >= 0)
         if self.sentences.size:
             _, ids = self.sentences.search(q, CANDIDATES * 2)
             owners = np.searchsorted(self.sentence_offsets, ids[0][ids[0] >= 0], side="right") - 1
             found.update(int(i) for i in owners)
-        for scores in (words, bigrams):
+        for scores in (words, bigrams, expansion):
             if scores.any():
                 top = np.argpartition(-scores, min(CANDIDATES, self.size - 1))[:CANDIDATES]
                 found.update(int(i) for i in top if scores[i] > 0)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
-
-import re
 
 from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, KIND_NAMES, KINDS, MULTI, QuizItem, fold
 from bot.core.quiz.worth import SPEECH_WORD, worthless
@@ -70,7 +69,7 @@ def answer_parts(item: QuizItem) -> list[str]:
     """The pieces that must stand in the material: each right option of a multi item, each
     principle of an order item, the answer itself otherwise."""
     if item.kind == MULTI:
-        return [item.options[i] for i in item.right_options if i < len(item.options)]
+        return [item.options[i] for i in sorted(item.correct_options) if i < len(item.options)]
     if item.topic == STRUCTURE and "→" in item.answer:
         return item.answer.split("→")
     return [item.answer]
@@ -118,8 +117,13 @@ def problems(item: QuizItem, passage_text: str | None) -> list[str]:
 
 def _multi_problems(item: QuizItem) -> list[str]:
     found = []
-    right = item.right_options
-    if len(item.options) < 3 or not right or right[-1] >= len(item.options) or len(right) == len(item.options):
+    right = sorted(item.correct_options)
+    if (
+        len(item.options) < 3
+        or not right
+        or right[-1] >= len(item.options)
+        or len(right) == len(item.options)
+    ):
         found.append("多选题的选项或正确选项序号不对")
     folded = [fold(o) for o in item.options]
     if len(set(folded)) != len(folded):
@@ -144,7 +148,6 @@ def format_report(report: QualityReport, speech_title_word: str = "讲话") -> s
     lines.append("按文件：")
     lines += [f"  《{title}》 {n}" for title, n in report.by_document.most_common()]
     return "\n".join(lines)
-
 
 
 def quality_lines(report: QualityReport) -> list[str]:

@@ -130,7 +130,10 @@ def _nearby_numbers(phrase: KeyPhrase) -> list[str]:
 
 def mixed_kinds(options: list[str]) -> bool:
     """Options that are visibly not of one kind: a number among words, or heads of other parts of speech."""
-    numeric = {bool(re.search(r"\d|^[一二三四五六七八九十两百千]+[年个次日天周位名人倍岁项条户]", o)) for o in options}
+    numeric = {
+        bool(re.search(r"\d|^[一二三四五六七八九十两百千]+[年个次日天周位名人倍岁项条户]", o))
+        for o in options
+    }
     if len(numeric) > 1:
         return True
     heads = [last_pos(o) for o in options]

@@ -105,9 +105,9 @@ def _outsiders(phrases: list[KeyPhrase]) -> list[tuple[str, Passage]]:
         first = p.sentence.find("、".join(p.siblings[:1])) if p.siblings else -1
         before = p.sentence[max(0, min(p.start, first if first >= 0 else p.start) - 4) : p.start]
         negative = any(c in p.text for c in "不差低弱缓")  # a problem (对接不力), not a method
-        if "坚持" not in before and not negative and last_pos(p.text) in ("v", "n"):
-            if p.text not in {text for text, _ in out}:
-                out.append((p.text, p.passage))
+        fresh = p.text not in {text for text, _ in out}
+        if fresh and "坚持" not in before and not negative and last_pos(p.text) in ("v", "n"):
+            out.append((p.text, p.passage))
     return out
 
 
@@ -203,7 +203,7 @@ def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | No
         return None
     options = right + wrong
     rng.shuffle(options)
-    correct_set = sorted(options.index(r) for r in right)
+    correct_ids = sorted(options.index(r) for r in right)
     question = f"《{short_title(phrase.passage.doc_title)}》：{stem}\n空格处原文列举了下列哪些？（多选）"
     p = phrase.passage
     return QuizItem(
@@ -212,7 +212,7 @@ def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | No
         question=question,
         answer="、".join(o for o in listed if o in right),
         options=options,
-        correct_set=correct_set,
+        correct_ids=correct_ids,
         explanation=_explanation(whole),
         passage_id=p.passage_id,
         doc_id=p.doc_id,

@@ -10,6 +10,7 @@ of such a pair has exactly one right answer, and misremembered forms of the same
 from __future__ import annotations
 
 import re
+
 from bot.core.quiz.phrases import KeyPhrase
 from corpus.model import Passage
 
@@ -29,14 +30,24 @@ def formulations(passage: Passage, sentence: str) -> list[KeyPhrase]:
                 continue  # ask for the second half: the first gives the pattern to complete
             siblings = tuple(t for t, _ in group if t != text)
             found.append(
-                KeyPhrase(text, "formulation", f"formulation:{len(text)}", passage, sentence, start, siblings=siblings)
+                KeyPhrase(
+                    text,
+                    "formulation",
+                    f"formulation:{len(text)}",
+                    passage,
+                    sentence,
+                    start,
+                    siblings=siblings,
+                )
             )
     for m in _QUOTED.finditer(sentence):
         halves = re.split(rf"[{_SEPARATORS}]", m.group(1))
         if len(halves) == 2 and all(len(h) == 4 and _CLAUSE.fullmatch(h) for h in halves):
             start = m.start(1) + len(halves[0]) + 1
             found.append(
-                KeyPhrase(halves[1], "formulation", "formulation:4", passage, sentence, start, siblings=(halves[0],))
+                KeyPhrase(
+                    halves[1], "formulation", "formulation:4", passage, sentence, start, siblings=(halves[0],)
+                )
             )
     return [p for p in found if "*" not in p.text]
 
@@ -60,7 +71,9 @@ def _parallel_groups(sentence: str) -> list[list[tuple[str, int]]]:
             groups.append(run)
             i += len(run)
             continue
-        if i + 3 < len(clauses) and all(_joined(sentence, clauses[j], clauses[j + 1]) for j in range(i, i + 3)):
+        if i + 3 < len(clauses) and all(
+            _joined(sentence, clauses[j], clauses[j + 1]) for j in range(i, i + 3)
+        ):
             a, b, c, d = clauses[i : i + 4]
             if _alike(a[0], c[0]) and _alike(b[0], d[0]) and len(b[0]) >= 4:
                 groups.append([b, d])

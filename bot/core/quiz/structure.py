@@ -73,7 +73,7 @@ def _item(kind: str, question: str, answer: str, options: list[str], right: list
         answer=answer,
         options=options,
         correct=right[0] if kind != MULTI else -1,
-        correct_set=sorted(right) if kind == MULTI else [],
+        correct_ids=sorted(right) if kind == MULTI else [],
         explanation=explanation,
         passage_id=first.passage_id,
         doc_id=first.doc_id,
@@ -90,7 +90,9 @@ def _shuffled(right: list[str], wrong: list[str], rng: random.Random) -> tuple[l
     return options, sorted(options.index(r) for r in right)
 
 
-def _part_items(parts: list[Part], rng: random.Random, outsiders: list[tuple[str, Passage]]) -> list[QuizItem]:
+def _part_items(
+    parts: list[Part], rng: random.Random, outsiders: list[tuple[str, Passage]]
+) -> list[QuizItem]:
     lead = "县委中心组学习会议讲话"
     n = len(parts)
     principles = [p.principle for p in parts]
@@ -145,7 +147,9 @@ def _part_items(parts: list[Part], rng: random.Random, outsiders: list[tuple[str
         if candidate != order and candidate not in wrong_orders:
             wrong_orders.append(candidate)
     options, right = _shuffled([order], wrong_orders, rng)
-    items.append(_item(CHOICE, f"{lead}依次部署的{n}个“要坚持”，顺序正确的是？", order, options, right, every, summary))
+    items.append(
+        _item(CHOICE, f"{lead}依次部署的{n}个“要坚持”，顺序正确的是？", order, options, right, every, summary)
+    )
     return items
 
 
@@ -158,7 +162,9 @@ def _chapter_items(passages: list[Passage], rng: random.Random) -> list[QuizItem
         if m and _ARTICLE.match(p.text) and title != "附则":
             chapters.setdefault(title, []).append(p)
     titles = [t for t in chapters if t != "总则"]
-    titles = [t for t in titles if not any(t != u and (t in u or u in t) for u in titles)]  # 宗教活动/宗教活动场所
+    titles = [
+        t for t in titles if not any(t != u and (t in u or u in t) for u in titles)
+    ]  # 宗教活动/宗教活动场所
     if len(titles) < 4:
         return []
     name = passages[0].doc_title.removeprefix("中华人民共和国")

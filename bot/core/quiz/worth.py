@@ -49,7 +49,9 @@ def worthless(item: QuizItem, passage: Passage | None) -> str:
         return "题干依赖未给出的“前款”“前条”等条文"
     if item.topic == "number" and not speech and item.answer.endswith("年") and len(item.answer) == 5:
         return "年份"
-    if item.topic == "number" and re.search(r"\d{1,2}月|月\d{1,2}日|\d{4}年\d", item.question.replace("____", "")):
+    if item.topic == "number" and re.search(
+        r"\d{1,2}月|月\d{1,2}日|\d{4}年\d", item.question.replace("____", "")
+    ):
         return "日期"
     return ""
 

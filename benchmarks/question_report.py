@@ -1,0 +1,147 @@
+"""Tables of the hand-written question sets: retrieval, answers and scope, per split and kind.
+
+Usage (question sets only, a minute): .venv/bin/python benchmarks/question_report.py
+`retrieval_bench.py` prints the same tables inside its full run.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.question_sets import Outcome, load_all, run  # noqa: E402
+from index.ranker import LinearRanker  # noqa: E402
+
+SPLITS = ("dev", "test", "all")
+
+
+def _in_split(o: Outcome, split: str) -> bool:
+    return split in (o.question.split, "all")
+
+
+def _set_of(o: Outcome) -> str:
+    if not o.question.in_scope:
+        return "out_of_scope"
+    return "speech" if o.question.source == "speech" else "policy"
+
+
+def _mean(rows: list[Outcome], test: Callable[[Outcome], bool]) -> str:
+    return f"{np.mean([test(o) for o in rows]):.3f}" if rows else "–"
+
+
+def in_scope_table(outcomes: list[Outcome]) -> list[str]:
+    lines = [
+        "| set | split | n | hit@1 | hit@5 | answer accurate | wrongly rejected |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name in ("speech", "policy"):
+        for split in SPLITS:
+            rows = [o for o in outcomes if _set_of(o) == name and _in_split(o, split)]
+            lines.append(
+                f"| {name} | {split} | {len(rows)} | {_mean(rows, lambda o: o.rank == 0)} | "
+                f"{_mean(rows, lambda o: o.rank is not None)} | {_mean(rows, lambda o: o.answer_ok)} | "
+                f"{_mean(rows, lambda o: not o.found)} |"
+            )
+    return lines
+
+
+def kind_table(outcomes: list[Outcome], name: str) -> list[str]:
+    """hit@1 / hit@5 / answer accuracy per question kind, dev and test side by side."""
+    rows = [o for o in outcomes if _set_of(o) == name]
+    lines = [
+        f"| {name} kind | dev n | dev hit@1 / hit@5 / answer | test n | test hit@1 / hit@5 / answer |",
+        "|---|---|---|---|---|",
+    ]
+    for kind in sorted({o.question.kind for o in rows}):
+        cells = []
+        for split in ("dev", "test"):
+            part = [o for o in rows if o.question.kind == kind and o.question.split == split]
+            cells.append(
+                f"{len(part)} | {_mean(part, lambda o: o.rank == 0)} / "
+                f"{_mean(part, lambda o: o.rank is not None)} / {_mean(part, lambda o: o.answer_ok)}"
+            )
+        lines.append(f"| {kind} | {' | '.join(cells)} |")
+    return lines
+
+
+def scope_table(outcomes: list[Outcome]) -> list[str]:
+    """Out-of-scope questions rejected, per kind (and per asked-for kind of the near misses)."""
+    rows = [o for o in outcomes if _set_of(o) == "out_of_scope"]
+    groups: list[tuple[str, list[Outcome]]] = [("all", rows)]
+    groups += [
+        (k, [o for o in rows if o.question.kind == k]) for k in sorted({o.question.kind for o in rows})
+    ]
+    near = [o for o in rows if o.question.kind == "near_miss"]
+    groups += [
+        (f"near_miss asks {a or '(unlabelled)'}", [o for o in near if o.question.asks == a])
+        for a in sorted({o.question.asks for o in near})
+    ]
+    lines = [
+        "| out of scope | dev n | dev rejected | test n | test rejected | all |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, part in groups:
+        dev = [o for o in part if o.question.split == "dev"]
+        test = [o for o in part if o.question.split == "test"]
+        lines.append(
+            f"| {label} | {len(dev)} | {_mean(dev, lambda o: not o.found)} | {len(test)} | "
+            f"{_mean(test, lambda o: not o.found)} | {_mean(part, lambda o: not o.found)} |"
+        )
+    return lines
+
+
+def report(outcomes: list[Outcome], title: str) -> None:
+    print(f"\n### {title}\n")
+    for table in (
+        in_scope_table(outcomes),
+        kind_table(outcomes, "speech"),
+        kind_table(outcomes, "policy"),
+        scope_table(outcomes),
+    ):
+        print("\n".join(table) + "\n")
+
+
+def misses(outcomes: list[Outcome], split: str = "dev") -> None:
+    """The questions of one split that miss at 1, for reading (never for editing them)."""
+    for o in outcomes:
+        if o.question.in_scope and o.question.split == split and o.rank != 0:
+            print(f"  miss rank={o.rank} [{o.question.kind}] {o.question.q}")
+
+
+def compare(assistant, show_misses: bool = False) -> None:
+    """The issue-2 fusion (main before issue 12) and the shipped ranking, in one run."""
+    index = assistant.index
+    shipped = index.ranker
+    index.ranker = LinearRanker.from_fusion(index.weights)
+    try:
+        report(
+            run(assistant, load_all()),
+            "baseline: issue-2 fusion (dense 0.3, sentence 0.5, words 0.1, bigrams 0.1)",
+        )
+    finally:
+        index.ranker = shipped
+    outcomes = run(assistant, load_all())
+    report(outcomes, f"shipped ranking ({', '.join(index.ranking().features)})")
+    if show_misses:
+        misses(outcomes)
+
+
+def main() -> int:
+    import argparse
+
+    from bot.core.loading import open_assistant
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--misses", action="store_true", help="list the dev questions missed at 1")
+    args = parser.parse_args()
+    compare(open_assistant(), args.misses)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Reading a question for what it says about *where* its answer is.
+
+Members name the text they mean ("讲话里", "书记说", "宪法规定"), point at its structure
+("第二部分", "第四个坚持", "开头", "结尾"), use the material's own formulations in short forms
+("四个坚持", "铸牢意识"), or ask in English. Plain retrieval reads none of that: "坚持" pulls
+questions about the speech to the Constitution's preamble. A QueryPlan carries these cues to
+the ranker as features; it never filters, so a wrong cue costs a little score, not the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from index.structure import NUMERAL, DocumentStructure, chinese_number
+from index.tokens import normalize
+
+LEXICON_FILE = Path(__file__).with_name("lexicon_zh.tsv")
+GLOSSARY_FILE = Path(__file__).with_name("glossary_en.tsv")
+
+# Words that name a speech (its title says 讲话) rather than a law: who speaks and where.
+_SPEECH_TITLE = re.compile(r"讲话|发言|会议")
+_SPEECH_CUES = re.compile(r"讲话|书记|会议|会上|中心组|集中学习|主持|动员|这次学习|本次学习|讲稿")
+_LAW_CUES = re.compile(r"法律|本法|该法|这部法|法条|法规")
+_REGULATION_CUES = re.compile(r"条例")
+_TITLE_NOISE = re.compile(r"[（(][^（()）]*[)）]|^中华人民共和国|[《》]")
+_PROVINCES = re.compile(r"^(?:浙江省|山东省|广东省|北京市)")
+
+_UNITS = "部分|个|条|点|项|方面|章|节"
+_ORDINAL = re.compile(rf"第([{NUMERAL}]+)({_UNITS})")
+_FIRST = re.compile(rf"头一({_UNITS}|句)")
+_LAST = re.compile(rf"最后(?:一)?({_UNITS})")
+_START = re.compile(r"开头|开篇|开场|一开始|开始时|开宗明义|头一句|起首")
+_END = re.compile(r"结尾|结束语|末尾|收尾|结束时|结语|最后")
+_LATIN = re.compile(r"[a-z]")
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    expansion: str = ""  # the material's wording for what the question says in other words
+    named_docs: frozenset[int] = field(default_factory=frozenset)  # document numbers
+    ordinal: tuple[str, int] | None = None  # ("部分", 2); n = -1 for "the last one"
+    position: str = ""  # "start", "end" or ""
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> list[tuple[tuple[str, ...], str]]:
+    """(variants, expansion) rows of lexicon_zh.tsv: the material's formulations."""
+    rows = []
+    for line in LEXICON_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            variants, expansion = line.split("\t", 1)
+            rows.append((tuple(normalize(v) for v in variants.split("|")), expansion.strip()))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def glossary() -> list[tuple[re.Pattern[str], str]]:
+    """English phrase → the material's Chinese term, longest phrases first."""
+    rows = []
+    for line in GLOSSARY_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            english, chinese = line.split("\t", 1)
+            rows.append((english.strip().lower(), chinese.strip()))
+    rows.sort(key=lambda row: -len(row[0]))
+    return [(re.compile(rf"\b{re.escape(e)}\b"), c) for e, c in rows]
+
+
+def translate(text: str) -> str:
+    """The Chinese terms of the glossary found in an English question (empty if none)."""
+    found = []
+    for pattern, chinese in glossary():
+        if pattern.search(text):
+            found.append(chinese)
+            text = pattern.sub(" ", text)
+    return " ".join(found)
+
+
+def expand(text: str) -> str:
+    return " ".join(expansion for variants, expansion in lexicon() if any(v in text for v in variants))
+
+
+def title_stems(title: str) -> list[str]:
+    """How a question names a document: its title without dates, brackets or province."""
+    stem = _TITLE_NOISE.sub("", normalize(title)).strip()
+    short = _PROVINCES.sub("", stem)
+    return [s for s in {stem, short} if len(s) >= 2]
+
+
+def plan_query(query: str, structure: DocumentStructure) -> QueryPlan:
+    text = normalize(query)
+    translated = translate(text) if _LATIN.search(text) else ""
+    expansion = " ".join(x for x in (translated, expand(text + " " + translated)) if x)
+    cued = f"{text} {translated}"
+    return QueryPlan(
+        expansion=expansion,
+        named_docs=frozenset(named_documents(cued, structure)),
+        ordinal=ordinal_of(cued),
+        position=position_of(cued),
+    )
+
+
+def named_documents(text: str, structure: DocumentStructure) -> set[int]:
+    named = set()
+    for number, title in enumerate(structure.titles):
+        if any(stem in text for stem in title_stems(title)):
+            named.add(number)
+    speech = _SPEECH_CUES.search(text)
+    law = _LAW_CUES.search(text)
+    regulation = _REGULATION_CUES.search(text) and not named
+    for number, title in enumerate(structure.titles):
+        clean = normalize(title)
+        if (
+            (speech and _SPEECH_TITLE.search(clean))
+            or (law and _TITLE_NOISE.sub("", clean).endswith("法"))
+            or (regulation and "条例" in clean)
+        ):
+            named.add(number)
+    return named
+
+
+def ordinal_of(text: str) -> tuple[str, int] | None:
+    if match := _ORDINAL.search(text):
+        n = chinese_number(match.group(1))
+        return (match.group(2), n) if n else None
+    if match := _FIRST.search(text):
+        return (match.group(1), 1)
+    if match := _LAST.search(text):
+        return (match.group(1), -1)
+    return None
+
+
+def position_of(text: str) -> str:
+    if _START.search(text):
+        return "start"
+    if _END.search(text) and not _LAST.search(text):
+        return "end"
+    return ""

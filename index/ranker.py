@@ -1,0 +1,118 @@
+"""A learned linear ranker over the retrievers' evidence and the question's cues.
+
+The fused ranking of issue 2 weighs four standardised retrievers with hand-picked weights. This
+adds what a reader uses to find a passage — is it in the document the question names, in the
+part it points at, at the start or end it asks about, does it hold the material's wording of
+the question's short form — and learns all weights at once with pairwise logistic regression
+on the dev splits (benchmarks/fit_ranker.py). The model is a small JSON file that records the
+embedding model it was fitted with; with another model the tuned fusion is used instead.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from index.fusion import FusionWeights
+from index.query_plan import QueryPlan
+from index.structure import DocumentStructure
+
+MODEL_FILE = Path(__file__).with_name("ranker_model.json")
+BASE_FEATURES = ("dense_z", "sentence_z", "words_z", "bigrams_z")
+FEATURES = (
+    *BASE_FEATURES,
+    "expansion_z",  # BM25 of the lexicon/glossary wording the question implies
+    "named_doc",  # the passage is in a document the question names
+    "title_overlap",  # share of the question's character pairs in the document title
+    "part_match",  # the passage is in the numbered part the question points at
+    "enumeration_match",  # the passage holds the enumerated item asked for (二是…)
+    "position_match",  # at or near the start/end the question asks about
+    "log_length",
+)
+_ENUMERATION = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class LinearRanker:
+    weights: tuple[float, ...]
+    features: tuple[str, ...] = FEATURES
+    model: str = ""  # the embedding model it was fitted with
+    trained_on: str = ""
+
+    def score(self, columns: dict[str, np.ndarray]) -> np.ndarray:
+        return sum((w * columns[f] for f, w in zip(self.features, self.weights) if w), np.zeros(1))
+
+    @classmethod
+    def from_fusion(cls, weights: FusionWeights) -> LinearRanker:
+        """The issue-2 fusion as a ranker: the four retrievers only."""
+        return cls((weights.dense, weights.sentence, weights.words, weights.bigrams), BASE_FEATURES)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> LinearRanker:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        features = tuple(data["features"])
+        if not set(features) <= set(FEATURES) or len(features) != len(data["weights"]):
+            raise ValueError(f"{path} was fitted on other features; rerun benchmarks/fit_ranker.py")
+        return cls(tuple(float(w) for w in data["weights"]), features, data["model"], data["trained_on"])
+
+
+@lru_cache(maxsize=4)
+def shipped_ranker(model: str) -> LinearRanker | None:
+    """The fitted ranker when it was fitted with this embedding model, else None (use fusion)."""
+    if not MODEL_FILE.is_file():
+        return None
+    ranker = LinearRanker.load()
+    return ranker if ranker.model == model else None
+
+
+def bigram_overlap(query_pairs: set[str], text_pairs: set[str]) -> float:
+    return len(query_pairs & text_pairs) / len(query_pairs) if query_pairs else 0.0
+
+
+def cue_features(
+    plan: QueryPlan,
+    rows: np.ndarray,
+    structure: DocumentStructure,
+    texts: list[str],
+    title_overlap: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The question-cue columns for candidate `rows` (texts: their passage texts)."""
+    docs = structure.doc_of[rows]
+    n = len(rows)
+    named = np.isin(docs, list(plan.named_docs)).astype(np.float32) if plan.named_docs else np.zeros(n)
+    part = np.zeros(n, dtype=np.float32)
+    enumeration = np.zeros(n, dtype=np.float32)
+    if plan.ordinal:
+        unit, number = plan.ordinal
+        for i, row in enumerate(rows):
+            ordinals = structure.ordinals[row]
+            wanted = int(structure.last_part[row]) if number == -1 else number
+            if unit in ordinals:
+                part[i] = float(ordinals[unit] == wanted)
+            elif "部分" in ordinals:
+                part[i] = float(ordinals["部分"] == wanted and wanted > 0)
+            if 0 < wanted <= len(_ENUMERATION) and f"{_ENUMERATION[wanted - 1]}是" in texts[i]:
+                enumeration[i] = 1.0
+    position = np.zeros(n, dtype=np.float32)
+    if plan.position:
+        # Passages counted from the asked-for edge: 1 at the edge, about a third two passages in.
+        sizes = structure.doc_sizes[docs] - 1
+        from_start = np.rint(structure.position[rows] * sizes)
+        steps = from_start if plan.position == "start" else sizes - from_start
+        # A document of one passage has no start or end to point at.
+        position = np.exp(-steps / 2.0) * (sizes > 0)
+    return {
+        "named_doc": named,
+        "title_overlap": title_overlap,
+        "part_match": part,
+        "enumeration_match": enumeration,
+        "position_match": position.astype(np.float32),
+        "log_length": np.log1p([len(t) for t in texts]).astype(np.float32) - 5.0,
+    }

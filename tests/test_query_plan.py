@@ -1,0 +1,77 @@
+"""Query understanding and document structure on the bundled corpus (no model needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.query_plan import plan_query, title_stems
+from index.structure import DocumentStructure, chinese_number
+
+
+@pytest.fixture(scope="module")
+def structure(passages) -> DocumentStructure:
+    return DocumentStructure.of(passages)
+
+
+def doc_number(structure: DocumentStructure, title_part: str) -> int:
+    return next(i for i, t in enumerate(structure.titles) if title_part in t)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十五", 15),
+        ("二十三", 23),
+        ("一百零二", 102),
+        ("两", 2),
+        ("12", 12),
+        ("部分", None),
+    ],
+)
+def test_chinese_numbers(text: str, number: int | None) -> None:
+    assert chinese_number(text) == number
+
+
+def test_speech_parts_and_law_articles_are_read_back(structure: DocumentStructure, passages) -> None:
+    speech = doc_number(structure, "讲话")
+    parts = {structure.ordinals[i].get("部分") for i in np.flatnonzero(structure.doc_of == speech)}
+    assert parts == {None, 1, 2, 3, 4}  # introduction and closing words have no number
+    assert all(structure.last_part[structure.doc_of == speech] == 4)
+    rows = np.flatnonzero(structure.doc_of == speech)
+    assert structure.position[rows[0]] == 0.0 and structure.position[rows[-1]] == 1.0
+    article = next(i for i, p in enumerate(passages) if p.section.endswith("第十五条"))
+    assert structure.ordinals[article]["条"] == 15
+
+
+def test_a_question_naming_the_speech_and_its_part(structure: DocumentStructure) -> None:
+    plan = plan_query("书记在讲话第二部分提了什么要求？", structure)
+    assert plan.named_docs == {doc_number(structure, "讲话")}
+    assert plan.ordinal == ("部分", 2)
+    plan = plan_query("讲话的最后一部分讲什么", structure)
+    assert plan.ordinal == ("部分", -1) and plan.position == ""
+    assert plan_query("讲话是怎么开头的？", structure).position == "start"
+    assert plan_query("讲话结尾号召大家做什么", structure).position == "end"
+
+
+def test_a_question_naming_a_law_is_steered_to_it_alone(structure: DocumentStructure) -> None:
+    plan = plan_query("宪法对民族区域自治是怎么规定的？", structure)
+    assert plan.named_docs == {structure.titles.index("中华人民共和国宪法")}  # not its amendment
+    plan = plan_query("景宁畲族自治县自治条例怎么规定县长人选", structure)
+    assert plan.named_docs == {doc_number(structure, "景宁畲族自治县自治条例")}
+    assert "景宁畲族自治县自治条例" in title_stems("浙江省景宁畲族自治县自治条例(2021-06-15)")
+    assert plan_query("这件事哪部法律有规定？", structure).named_docs.isdisjoint(
+        {doc_number(structure, "讲话")}
+    )
+
+
+def test_short_forms_and_english_are_put_in_the_materials_words(structure: DocumentStructure) -> None:
+    assert "坚持合力攻坚" in plan_query("四个坚持分别是什么？", structure).expansion
+    plan = plan_query("What does the speech say about ethnic unity and progress?", structure)
+    assert "民族团结进步" in plan.expansion
+    assert doc_number(structure, "讲话") in plan.named_docs
+    assert plan_query("民族团结进步示范县", structure).expansion.count("民族团结进步") >= 1
+    assert plan_query("今天天气怎么样", structure) == plan_query("今天天气怎么样", structure)
+    assert plan_query("今天天气怎么样", structure).named_docs == frozenset()
