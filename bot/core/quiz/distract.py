@@ -38,6 +38,14 @@ class Pools:
                 docs[group][phrase.text].add(phrase.passage.doc_id)
         return cls(texts, docs, corpus)
 
+    def belongs(self, phrase: KeyPhrase, candidate: str) -> bool:
+        """The candidate is of the phrase's own text or series: a fair swap in a 判断 statement."""
+        if phrase.topic == "number" or candidate in variants(phrase.text, phrase.siblings):
+            return True
+        if phrase.topic == "enumeration" and candidate in series_words(phrase.text, phrase.siblings):
+            return True
+        return any(phrase.passage.doc_id in self.docs[g].get(candidate, ()) for g in _groups_of(phrase))
+
 
 def _groups_of(phrase: KeyPhrase) -> list[str]:
     """A formulation half and a quoted slogan of four characters can stand in for each other."""
@@ -51,6 +59,8 @@ def distractors(phrase: KeyPhrase, pools: Pools, stem: str, rng: random.Random, 
         candidates = _nearby_numbers(phrase)
     else:
         candidates = variants(phrase.text, phrase.siblings) if phrase.topic == "formulation" else []
+        if phrase.topic == "enumeration":
+            candidates += series_words(phrase.text, phrase.siblings)
         ranked: list[str] = []
         for group in _groups_of(phrase):
             pool = [c for c in pools.texts.get(group, []) if c not in phrase.siblings and c not in ranked]
@@ -109,7 +119,56 @@ def last_pos(text: str) -> str:
     flag = words[-1].flag
     if len(words) == 1 and flag in ("i", "l"):
         return "i"
+    if flag in ("nr", "ns", "nt", "nz", "nrt"):
+        return flag  # names of people and places are a kind of their own
     return "v" if flag.startswith("v") else flag[:1]
+
+
+def series_words(answer: str, siblings: tuple[str, ...]) -> list[str]:
+    """Words of jieba's dictionary built like the list's items (道理、学理、哲理 → 伦理, 法理).
+
+    Only for lists whose items share a character at the same place: then a word with that
+    character there, the same length and part of speech, reads as a member of the series.
+    """
+    items = (answer, *siblings)
+    if len(siblings) < 2 or len({len(i) for i in items}) != 1:
+        return []
+    shared = [k for k in range(len(answer)) if len({i[k] for i in items}) == 1]
+    if not shared or len(shared) == len(answer):
+        return []
+    k = shared[0]
+    pos = _word_flag(answer)
+    words = [w for w, _ in _dictionary(len(answer), k, answer[k]) if w not in items and _word_flag(w) == pos]
+    return words[:12]
+
+
+def _word_flag(word: str) -> str:
+    """jieba's own tag of a dictionary word (its whole tag: 道理 n, 穆罕默德 nr)."""
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab.get(word, "")
+
+
+@lru_cache(maxsize=4096)
+def _dictionary(length: int, place: int, char: str) -> list[tuple[str, int]]:
+    """Common dictionary words of a length with a character at a place, most frequent first."""
+    table = _by_shape()
+    return table.get((length, place, char), [])
+
+
+@lru_cache(maxsize=1)
+def _by_shape() -> dict[tuple[int, int, str], list[tuple[str, int]]]:
+    import jieba
+
+    jieba.initialize()
+    table: dict[tuple[int, int, str], list[tuple[str, int]]] = defaultdict(list)
+    for word, freq in jieba.dt.FREQ.items():
+        if 2 <= len(word) <= 4 and freq >= 50 and re.fullmatch(r"[\u4e00-\u9fff]+", word):
+            for place, char in enumerate(word):
+                table[(len(word), place, char)].append((word, freq))
+    for words in table.values():
+        words.sort(key=lambda wf: (-wf[1], wf[0]))
+    return table
 
 
 def _similar_length(a: str, b: str) -> bool:

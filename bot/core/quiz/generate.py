@@ -59,7 +59,11 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
             continue
         options = distractors(phrase, pools, stem, rng)
         for kind in settings.kinds:
-            made = _multi(phrase, pools, rng) if kind == MULTI else _make(kind, phrase, stem, options, rng)
+            made = (
+                _multi(phrase, pools, rng)
+                if kind == MULTI
+                else _make(kind, phrase, stem, options, pools, rng)
+            )
             if made is not None:
                 items.append(made)
     items += [i for i in structure_items(passages, rng, _outsiders(phrases)) if i.kind in settings.kinds]
@@ -136,7 +140,7 @@ def _stem(phrase: KeyPhrase) -> str | None:
 
 
 def _make(
-    kind: str, phrase: KeyPhrase, stem: str, distractors: list[str], rng: random.Random
+    kind: str, phrase: KeyPhrase, stem: str, distractors: list[str], pools: Pools, rng: random.Random
 ) -> QuizItem | None:
     p = phrase.passage
     lead = f"《{short_title(p.doc_title)}》："
@@ -150,6 +154,8 @@ def _make(
         location=p.location,
         topic=phrase.topic,
     )
+    if phrase.topic == "enumeration" and not _from_speech(phrase) and not _series(phrase):
+        return None  # one item of a law's list (电影、文学、广播) is trivia; the list is asked as multi
     if kind == FILL:
         if phrase.topic not in FILL_TOPICS or (phrase.topic == "quote" and len(phrase.text) < 4):
             return None  # a short quote in a blank has many fitting answers
@@ -172,10 +178,11 @@ def _make(
             **common,
         )
     if kind == JUDGE:
-        if not distractors:
-            return None
+        swaps = [d for d in distractors if pools.belongs(phrase, d)]
+        if not swaps:
+            return None  # a phrase from another text makes a falsehood anyone spots
         truthful = rng.random() < 0.5
-        filled = phrase.text if truthful else distractors[0]
+        filled = phrase.text if truthful else swaps[0]
         question = f"判断：{lead}{stem.replace(BLANK, filled, 1)}"
         return QuizItem(
             item_id=item_id(JUDGE, question, phrase.text),
@@ -192,6 +199,8 @@ def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | No
     """One multi-select item per enumeration: which of these does the blanked list name?"""
     if phrase.topic != "enumeration" or phrase.sentence[phrase.start - 1 : phrase.start] == "、":
         return None  # asked once, from the list's first item
+    if not _from_speech(phrase) and len(phrase.text) <= 2 and not _parallel(phrase):
+        return None  # 财政、民政、公安: an inventory of a law, not worth a question
     listed = [phrase.text, *phrase.siblings]
     whole = replace(phrase, text="、".join(listed))
     stem = _stem(whole)
@@ -220,6 +229,15 @@ def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | No
         location=p.location,
         topic=phrase.topic,
     )
+
+
+def _from_speech(phrase: KeyPhrase) -> bool:
+    return "讲话" in phrase.passage.doc_title
+
+
+def _series(phrase: KeyPhrase) -> bool:
+    """A list built as a formulation (民主选举、民主决策、民主管理、民主监督), not a mere inventory."""
+    return len(phrase.text) >= 4 and _parallel(phrase)
 
 
 def _parallel(phrase: KeyPhrase) -> bool:

@@ -61,7 +61,7 @@ def _quotes(passage: Passage, sentence: str) -> list[KeyPhrase]:
     found = []
     for m in _QUOTE.finditer(sentence):
         text = m.group(1)
-        if "*" in text or len(re.sub(rf"[^{_CJK}A-Za-z0-9]", "", text)) < 2:
+        if "*" in text or "（" in text or "下列" in text or len(re.sub(rf"[^{_CJK}A-Za-z0-9]", "", text)) < 2:
             continue
         found.append(KeyPhrase(text, "quote", _length_group("quote", text), passage, sentence, m.start(1)))
     return found

@@ -159,7 +159,7 @@ def _chapter_items(passages: list[Passage], rng: random.Random) -> list[QuizItem
     for p in passages:
         m = _CHAPTER.match(p.heading or "")
         title = m.group(2).split("›")[0].strip() if m else ""
-        if m and _ARTICLE.match(p.text) and title != "附则":
+        if m and _ARTICLE.match(p.text) and title.replace(" ", "") != "附则":
             chapters.setdefault(title, []).append(p)
     titles = [t for t in chapters if t != "总则"]
     titles = [
