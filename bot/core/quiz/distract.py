@@ -43,7 +43,7 @@ class Pools:
         if phrase.topic == "number" or candidate in variants(phrase.text, phrase.siblings):
             return True
         if phrase.topic == "enumeration" and candidate in series_words(phrase.text, phrase.siblings):
-            return True
+            return candidate in self.corpus
         return any(phrase.passage.doc_id in self.docs[g].get(candidate, ()) for g in _groups_of(phrase))
 
 
@@ -59,8 +59,8 @@ def distractors(phrase: KeyPhrase, pools: Pools, stem: str, rng: random.Random, 
         candidates = _nearby_numbers(phrase)
     else:
         candidates = variants(phrase.text, phrase.siblings) if phrase.topic == "formulation" else []
-        if phrase.topic == "enumeration":
-            candidates += series_words(phrase.text, phrase.siblings)
+        if phrase.topic == "enumeration":  # dictionary words of the series the material also uses
+            candidates += [w for w in series_words(phrase.text, phrase.siblings) if w in pools.corpus]
         ranked: list[str] = []
         for group in _groups_of(phrase):
             pool = [c for c in pools.texts.get(group, []) if c not in phrase.siblings and c not in ranked]
@@ -138,7 +138,11 @@ def series_words(answer: str, siblings: tuple[str, ...]) -> list[str]:
         return []
     k = shared[0]
     pos = _word_flag(answer)
-    words = [w for w, _ in _dictionary(len(answer), k, answer[k]) if w not in items and _word_flag(w) == pos]
+    words = [
+        w
+        for w, _ in _dictionary(len(answer), k, answer[k])
+        if w not in items and all(w[j] == answer[j] for j in shared) and _word_flag(w) == pos
+    ]
     return words[:12]
 
 

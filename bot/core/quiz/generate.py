@@ -164,6 +164,8 @@ def _make(
         question = f"{lead}{stem}"
         return QuizItem(item_id=item_id(FILL, question, phrase.text), kind=FILL, question=question, **common)
     if kind == CHOICE:
+        if phrase.topic in ("formulation", "quote"):  # slogans of another text are easy to rule out
+            distractors = [d for d in distractors if pools.belongs(phrase, d)]
         if len(distractors) < 3:
             return None
         options = [phrase.text, *distractors[:3]]

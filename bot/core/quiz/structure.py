@@ -158,8 +158,8 @@ def _chapter_items(passages: list[Passage], rng: random.Random) -> list[QuizItem
     chapters: dict[str, list[Passage]] = {}
     for p in passages:
         m = _CHAPTER.match(p.heading or "")
-        title = m.group(2).split("›")[0].strip() if m else ""
-        if m and _ARTICLE.match(p.text) and title.replace(" ", "") != "附则":
+        title = re.sub(r"\s+", "", m.group(2).split("›")[0]) if m else ""
+        if m and _ARTICLE.match(p.text) and title not in ("附则", "总则") and title[-1] not in "、，,；":
             chapters.setdefault(title, []).append(p)
     titles = [t for t in chapters if t != "总则"]
     titles = [
