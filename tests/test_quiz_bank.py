@@ -96,3 +96,22 @@ def test_a_bank_file_without_the_new_fields_still_loads(tmp_path: Path) -> None:
     (tmp_path / "bank.json").write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
     item = load_bank(tmp_path / "bank.json").items[0]
     assert item.correct_options == {1} and item.cited == ["p"] and item.worth == 0.0
+
+
+def test_a_bank_from_the_previous_generator_is_regenerated_keeping_manual_items(
+    passages, tmp_path: Path
+) -> None:
+    from bot.core.quiz.bank import GENERATOR_VERSION, bank_for
+    from index.store import corpus_hash
+
+    manual = {"item_id": "m1", "kind": "fill", "question": "讲话提出要把____学习法作为常态。", "answer": "一线",
+              "source": "manual"}  # fmt: skip
+    stale = {"item_id": "g1", "kind": "fill", "question": "____4月29日通过", "answer": "2021年"}
+    old = {"format": 1, "corpus_hash": corpus_hash(passages), "items": [manual, stale]}
+    path = tmp_path / "bank.json"
+    path.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    bank = bank_for(passages, path)
+    assert bank.generator == GENERATOR_VERSION and "m1" in bank.by_id() and "g1" not in bank.by_id()
+    assert any(i.kind == "multi" for i in bank.items)
+    assert load_bank(path).generator == GENERATOR_VERSION
+    assert bank_for(passages, path).items == bank.items  # now current: loaded, not regenerated

@@ -23,6 +23,9 @@ CSV_FIELDS = ["item_id", "kind", "question", "answer", "options", "correct", "ex
               "passage_id", "doc_id", "doc_title", "location", "source", "topic"]  # fmt: skip
 
 
+GENERATOR_VERSION = 2  # 2: structure, formulation and multi-select items, worth scores
+
+
 def bank_path() -> Path:
     """Where the question bank lives (hand-written items survive rebuilds there)."""
     return data_dir() / "quiz_bank.json"
@@ -36,6 +39,7 @@ class BankError(ValueError):
 class QuizBank:
     items: list[QuizItem]
     corpus_hash: str = ""  # the passages the generated items were made from
+    generator: int = GENERATOR_VERSION  # the rules that made them: older banks are regenerated
 
     def by_id(self) -> dict[str, QuizItem]:
         return {item.item_id: item for item in self.items}
@@ -60,9 +64,10 @@ def rebuild(passages: list[Passage], previous: QuizBank | None, seed: int = 2023
 
 
 def bank_for(passages: list[Passage], path: Path) -> QuizBank:
-    """The stored bank, regenerated (manual items kept) when the material has changed."""
+    """The stored bank, regenerated (manual items kept) when the material or the rules changed."""
     previous = load_bank(path)
-    if previous is not None and previous.corpus_hash == corpus_hash(passages):
+    current = previous is not None and previous.generator == GENERATOR_VERSION
+    if previous is not None and current and previous.corpus_hash == corpus_hash(passages):
         return previous
     bank = rebuild(passages, previous)
     save_bank(bank, path)
@@ -73,11 +78,17 @@ def load_bank(path: Path) -> QuizBank | None:
     if not path.is_file():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    return QuizBank([QuizItem.from_dict(row) for row in data["items"]], data.get("corpus_hash", ""))
+    items = [QuizItem.from_dict(row) for row in data["items"]]
+    return QuizBank(items, data.get("corpus_hash", ""), int(data.get("generator", 1)))
 
 
 def save_bank(bank: QuizBank, path: Path) -> None:
-    payload = {"format": 1, "corpus_hash": bank.corpus_hash, "items": [i.to_dict() for i in bank.items]}
+    payload = {
+        "format": 1,
+        "generator": bank.generator,
+        "corpus_hash": bank.corpus_hash,
+        "items": [i.to_dict() for i in bank.items],
+    }
     write_text_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1))
 
 
@@ -150,4 +161,4 @@ def merge(bank: QuizBank, items: list[QuizItem]) -> QuizBank:
     """Imported items replace items with the same id and are kept as manual from now on."""
     imported = {i.item_id: QuizItem.from_dict(i.to_dict() | {"source": "manual"}) for i in items}
     kept = [i for i in bank.items if i.item_id not in imported]
-    return QuizBank(list(imported.values()) + kept, bank.corpus_hash)
+    return QuizBank(list(imported.values()) + kept, bank.corpus_hash, bank.generator)
