@@ -49,11 +49,21 @@ def worthless(item: QuizItem, passage: Passage | None) -> str:
         return "题干依赖未给出的“前款”“前条”等条文"
     if item.topic == "number" and not speech and item.answer.endswith("年") and len(item.answer) == 5:
         return "年份"
+    if item.topic == "number" and _number_is_incidental(item.question):
+        return "日期、隐去的统计数字或口号中的数字"
     if item.topic == "number" and re.search(
         r"\d{1,2}月|月\d{1,2}日|\d{4}年\d", item.question.replace("____", "")
     ):
         return "日期"
     return ""
+
+
+def _number_is_incidental(question: str) -> bool:
+    """2023年第二季度 (a date), 恢复到____的××% (a redacted statistic), “____大抓” (part of a slogan)."""
+    if re.search(r"____(第|季度|年度|上半年|下半年)|“[^”]*____[^“]*”", question):
+        return True
+    clause = next((c for c in re.split(r"[，,。；;：:]", question) if "____" in c), "")
+    return "××" in clause
 
 
 def worth(item: QuizItem, centrality: float) -> float:
