@@ -70,6 +70,13 @@ def distractors(phrase: KeyPhrase, pools: Pools, stem: str, rng: random.Random, 
             pool.sort(key=lambda c: -_plausibility(phrase, c, pools.docs[group]))
             ranked += pool
         candidates += ranked
+        shared = series_places(phrase.text, phrase.siblings) if phrase.topic == "enumeration" else []
+        if shared:  # 自治区、自治州、自治县: anything not built alike stands out
+            candidates = [
+                c
+                for c in candidates
+                if len(c) == len(phrase.text) and all(c[k] == phrase.text[k] for k in shared)
+            ]
     return _acceptable(phrase, candidates, stem, pools.corpus, wanted)
 
 
@@ -85,6 +92,8 @@ def _acceptable(phrase: KeyPhrase, candidates: list[str], stem: str, corpus: str
             continue
         if phrase.topic != "number" and not _similar_length(phrase.text, candidate):
             continue
+        if _two_part(candidate) != _two_part(phrase.text):
+            continue  # a two-part slogan among single phrases stands out
         if phrase.topic == "enumeration" and _plausibility(phrase, candidate, {}) < 3.5:
             continue  # an item of another list: only if it looks like this list's items
         if fold(stem.replace(BLANK, candidate)) in corpus:
@@ -130,18 +139,15 @@ def series_words(answer: str, siblings: tuple[str, ...]) -> list[str]:
     Only for lists whose items share a character at the same place: then a word with that
     character there, the same length and part of speech, reads as a member of the series.
     """
-    items = (answer, *siblings)
-    if len(siblings) < 2 or len({len(i) for i in items}) != 1:
-        return []
-    shared = [k for k in range(len(answer)) if len({i[k] for i in items}) == 1]
-    if not shared or len(shared) == len(answer):
+    shared = series_places(answer, siblings)
+    if not shared:
         return []
     k = shared[0]
     pos = _word_flag(answer)
     words = [
         w
         for w, _ in _dictionary(len(answer), k, answer[k])
-        if w not in items and all(w[j] == answer[j] for j in shared) and _word_flag(w) == pos
+        if w not in (answer, *siblings) and all(w[j] == answer[j] for j in shared) and _word_flag(w) == pos
     ]
     return words[:12]
 
@@ -151,6 +157,15 @@ def _word_flag(word: str) -> str:
     import jieba.posseg
 
     return jieba.posseg.dt.word_tag_tab.get(word, "")
+
+
+def series_places(answer: str, siblings: tuple[str, ...]) -> list[int]:
+    """Where every item of a list of three or more has the same character (自治区、自治州 → [0, 1])."""
+    items = (answer, *siblings)
+    if len(siblings) < 2 or len({len(i) for i in items}) != 1:
+        return []
+    shared = [k for k in range(len(answer)) if len({i[k] for i in items}) == 1]
+    return shared if len(shared) < len(answer) else []
 
 
 @lru_cache(maxsize=4096)
@@ -175,6 +190,10 @@ def _by_shape() -> dict[tuple[int, int, str], list[tuple[str, int]]]:
     return table
 
 
+def _two_part(text: str) -> bool:
+    return bool(re.search(r"[、，,+]", text))
+
+
 def _similar_length(a: str, b: str) -> bool:
     return abs(len(a) - len(b)) <= max(1, len(a) // 4)
 
@@ -192,13 +211,21 @@ def _nearby_numbers(phrase: KeyPhrase) -> list[str]:
 
 
 def mixed_kinds(options: list[str]) -> bool:
-    """Options that are visibly not of one kind: a number among words, or heads of other parts of speech."""
-    numeric = {
-        bool(re.search(r"\d|^[一二三四五六七八九十两百千]+[年个次日天周位名人倍岁项条户]", o))
-        for o in options
-    }
-    if len(numeric) > 1:
+    """Options visibly not of one kind: a number among words, a two-part slogan among single
+    phrases, lengths far apart, or dictionary words of different parts of speech.
+
+    jieba's tags of whole slogans (以文促商) are guesses, so parts of speech are compared only
+    when every option is a dictionary word with a tag of its own.
+    """
+    numeric = {bool(re.search(NUMBER_WORD, o)) for o in options}
+    two_part = {_two_part(o) for o in options}
+    lengths = sorted(len(o) for o in options)
+    if len(numeric) > 1 or len(two_part) > 1 or lengths[-1] > 2 * lengths[0] + 1:
         return True
-    heads = [last_pos(o) for o in options]
-    counts = {h: heads.count(h) for h in heads}
-    return max(counts.values()) < len(options) - 1  # at most one option may differ in its head
+    flags = [_word_flag(o)[:1] for o in options]
+    if all(flags):
+        return max(flags.count(f) for f in flags) < len(options) - 1  # one option may differ
+    return False
+
+
+NUMBER_WORD = r"\d|^[一二三四五六七八九十两百千]+[年个次日天周位名人倍岁项条户]"

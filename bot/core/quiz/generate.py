@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.core.quiz.distract import Pools, distractors, last_pos
+from bot.core.quiz.distract import Pools, distractors, last_pos, mixed_kinds
 from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, MULTI, TRUE_FALSE, QuizItem, fold, item_id
 from bot.core.quiz.phrases import KeyPhrase, key_phrases
 from bot.core.quiz.structure import structure_items
@@ -166,8 +166,8 @@ def _make(
     if kind == CHOICE:
         if phrase.topic in ("formulation", "quote"):  # slogans of another text are easy to rule out
             distractors = [d for d in distractors if pools.belongs(phrase, d)]
-        if len(distractors) < 3:
-            return None
+        if len(distractors) < 3 or mixed_kinds([phrase.text, *distractors[:3]]):
+            return None  # what `quiz check` would flag is not generated
         options = [phrase.text, *distractors[:3]]
         rng.shuffle(options)
         question = f"{lead}{stem}"
@@ -210,7 +210,7 @@ def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | No
         return None
     right = listed if len(listed) <= 4 else rng.sample(listed, 3)
     wrong = distractors(phrase, pools, stem, rng, wanted=2 if len(right) <= 3 else 1)
-    if not wrong:
+    if not wrong or mixed_kinds(right + wrong):
         return None
     options = right + wrong
     rng.shuffle(options)
