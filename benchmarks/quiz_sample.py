@@ -48,7 +48,7 @@ def render(items: list[QuizItem], passages: dict[str, Passage], seed: int) -> st
     for n, item in enumerate(items, 1):
         lines += [f"## 第 {n} 题（{KIND_NAMES.get(item.kind, item.kind)}）　编号 {item.item_id}", ""]
         lines += [_quoted(item.question), ""]
-        right = item.correct_options
+        right = item.right_options
         for i, option in enumerate(item.options):
             mark = "✔" if i in right else "　"
             lines.append(f"- {mark} {chr(65 + i)}. {option}")

@@ -68,7 +68,7 @@ def test_multi_items_export_their_right_options_joined_by_bar() -> None:
                     "question": "讲话要求创建工作做到哪些？",
                     "answer": "有形、有感、有效",
                     "options": ["有形", "有力", "有感", "有效"],
-                    "correct_ids": [0, 2, 3],
+                    "correct_set": [0, 2, 3],
                 }
             ],
             ensure_ascii=False,
@@ -83,7 +83,7 @@ def test_multi_items_export_their_right_options_joined_by_bar() -> None:
         "passage_id", "doc_id", "doc_title", "location", "source", "topic",
     ]  # fmt: skip
     again = parse_items(text, "csv")[0]
-    assert again.kind == "multi" and sorted(again.correct_options) == [0, 2, 3] and again.correct == -1
+    assert again.kind == "multi" and again.right_options == [0, 2, 3] and again.correct == -1
     assert again.correct_text == "有形、有感、有效"
     with pytest.raises(BankError, match="多选"):
         parse_items(text.replace(",0|2|3,", ",0|9,"), "csv")
@@ -95,7 +95,7 @@ def test_a_bank_file_without_the_new_fields_still_loads(tmp_path: Path) -> None:
          "options": ["高位推动", "系统思维", "守正创新", "合力攻坚"], "correct": 1, "passage_id": "p"}]}  # fmt: skip
     (tmp_path / "bank.json").write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
     item = load_bank(tmp_path / "bank.json").items[0]
-    assert item.correct_options == {1} and item.cited == ["p"] and item.worth == 0.0
+    assert item.right_options == [1] and item.cited == ["p"] and item.worth == 0.0
 
 
 def test_a_bank_from_the_previous_generator_is_regenerated_keeping_manual_items(

@@ -44,7 +44,7 @@ def test_the_speech_structure_is_asked_from_its_headings(items) -> None:
     odd = [i for i in structure if "不是" in i.question]
     assert odd and all(i.answer not in PRINCIPLES and set(i.options) - {i.answer} <= PRINCIPLES for i in odd)
     problems = next(i for i in structure if i.kind == MULTI and "合力攻坚" in i.question)
-    right = {problems.options[k] for k in problems.correct_options}
+    right = {problems.options[k] for k in problems.right_options}
     assert right == {"氛围不浓", "对接不力", "凝聚力弱"} and len(problems.options) == 5
 
 
@@ -70,7 +70,7 @@ def test_multi_select_items_state_exactly_the_listed_options(items, passages) ->
     by_id = {p.passage_id: p for p in passages}
     for item in multi:
         text = by_id[item.passage_id].text
-        right = {item.options[k] for k in item.correct_options}
+        right = {item.options[k] for k in item.right_options}
         assert right and right != set(item.options)
         assert all(o in text for o in right)
         stem = item.question.split("：", 1)[1].split("\n")[0].replace("××", "*")

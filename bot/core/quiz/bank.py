@@ -143,16 +143,16 @@ def _validated(row: dict, number: int) -> QuizItem:
         raise BankError(f"第 {number} 条是单选题，但选项或正确选项序号不对")
     if kind == JUDGE and correct not in (0, 1):
         raise BankError(f"第 {number} 条是判断题，correct 应为 0（正确）或 1（错误）")
-    data = dict(row, kind=kind, options=options, correct=correct, correct_ids=right)
+    data = dict(row, kind=kind, options=options, correct=correct, correct_set=right)
     data["source"] = row.get("source") or "manual"
     data["item_id"] = row.get("item_id") or item_id(kind, row["question"], row["answer"])
     return QuizItem.from_dict(data)
 
 
 def _multi_indexes(row: dict) -> list[int]:
-    """A multi item's right options: `correct_ids` (JSON) or "0|2" in `correct` (CSV)."""
-    if row.get("correct_ids"):
-        return sorted({int(i) for i in row["correct_ids"]})
+    """A multi item's right options: `correct_set` (JSON) or "0|2" in `correct` (CSV)."""
+    if row.get("correct_set"):
+        return sorted({int(i) for i in row["correct_set"]})
     raw = row.get("correct")
     return [int(raw)] if isinstance(raw, int) else parse_indexes(str(raw or ""))
 

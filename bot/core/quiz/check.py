@@ -69,7 +69,7 @@ def answer_parts(item: QuizItem) -> list[str]:
     """The pieces that must stand in the material: each right option of a multi item, each
     principle of an order item, the answer itself otherwise."""
     if item.kind == MULTI:
-        return [item.options[i] for i in sorted(item.correct_options) if i < len(item.options)]
+        return [item.options[i] for i in item.right_options if i < len(item.options)]
     if item.topic == STRUCTURE and "→" in item.answer:
         return item.answer.split("→")
     return [item.answer]
@@ -117,7 +117,7 @@ def problems(item: QuizItem, passage_text: str | None) -> list[str]:
 
 def _multi_problems(item: QuizItem) -> list[str]:
     found = []
-    right = sorted(item.correct_options)
+    right = item.right_options
     if (
         len(item.options) < 3
         or not right

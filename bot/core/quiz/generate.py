@@ -214,7 +214,7 @@ def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | No
         return None
     options = right + wrong
     rng.shuffle(options)
-    correct_ids = sorted(options.index(r) for r in right)
+    correct_set = sorted(options.index(r) for r in right)
     question = f"《{short_title(phrase.passage.doc_title)}》：{stem}\n空格处原文列举了下列哪些？（多选）"
     p = phrase.passage
     return QuizItem(
@@ -223,7 +223,7 @@ def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | No
         question=question,
         answer="、".join(o for o in listed if o in right),
         options=options,
-        correct_ids=correct_ids,
+        correct_set=correct_set,
         explanation=_explanation(whole),
         passage_id=p.passage_id,
         doc_id=p.doc_id,

@@ -16,12 +16,13 @@ class ItemKind(StrEnum):
     FILL = "fill"
     CHOICE = "choice"
     JUDGE = "judge"
-    MULTI = "multi"  # several correct options (多选), every one of them must be chosen
+    MULTI = "multi"  # several right options (多选); every one of them must be chosen
 
 
 FILL, CHOICE, JUDGE, MULTI = ItemKind.FILL, ItemKind.CHOICE, ItemKind.JUDGE, ItemKind.MULTI
-KINDS = (FILL, CHOICE, JUDGE, MULTI)  # kinds an imported file may use
+KINDS = (FILL, CHOICE, JUDGE, MULTI)
 KIND_NAMES: dict[str, str] = {FILL: "填空", CHOICE: "单选", JUDGE: "判断", MULTI: "多选"}
+OPTION_KINDS = (CHOICE, JUDGE, MULTI)  # answered by picking options, not by typing
 BLANK = "____"
 TRUE_FALSE = ("正确", "错误")
 
@@ -29,11 +30,12 @@ TRUE_FALSE = ("正确", "错误")
 @dataclass(frozen=True)
 class QuizItem:
     item_id: str
-    kind: str  # an ItemKind value; unknown kinds from a newer bank are kept as text
-    question: str  # the stem; fill and choice stems contain BLANK
+    kind: str  # fill | choice | judge | multi
+    question: str  # the stem; fill stems and phrase-choice stems contain BLANK
     answer: str  # the key phrase (multi: the right options joined by "、"); verbatim in the passage
-    options: list[str] = field(default_factory=list)  # choice: 4 options; multi: 4–5; judge: 正确/错误
+    options: list[str] = field(default_factory=list)  # choice/multi: 4–5 options; judge: 正确/错误
     correct: int = -1  # index into options (choice, judge); -1 for multi
+    correct_set: list[int] = field(default_factory=list)  # multi: every right option, ascending
     explanation: str = ""
     passage_id: str = ""
     doc_id: str = ""
@@ -41,7 +43,6 @@ class QuizItem:
     location: str = ""
     source: str = "generated"  # generated | manual
     topic: str = ""  # what kind of phrase: quote, enumeration, principle, structure, formulation…
-    correct_ids: list[int] = field(default_factory=list)  # multi: every correct option index
     passage_ids: list[str] = field(default_factory=list)  # every cited passage (structure items)
     worth: float = 0.0  # 0–1, how much the item is worth learning; default draws prefer high
 
@@ -54,25 +55,25 @@ class QuizItem:
         known["options"] = list(known.get("options") or [])
         correct = known.get("correct", -1)
         if isinstance(correct, str) and "|" in correct:  # a multi item's row from a CSV export
-            known["correct_ids"], correct = parse_indexes(correct), -1
+            known["correct_set"], correct = parse_indexes(correct), -1
         known["correct"] = int(correct if correct not in ("", None) else -1)
-        known["correct_ids"] = sorted(int(i) for i in known.get("correct_ids") or [])
+        known["correct_set"] = sorted(int(i) for i in known.get("correct_set") or [])
         known["passage_ids"] = list(known.get("passage_ids") or [])
         known["worth"] = float(known.get("worth") or 0.0)
         return cls(**known)
 
     @property
-    def correct_options(self) -> frozenset[int]:
-        """The option indexes a right answer chooses, all of them and nothing else."""
+    def correct_text(self) -> str:
         if self.kind == MULTI:
-            return frozenset(i for i in self.correct_ids if 0 <= i < len(self.options))
-        return frozenset([self.correct]) if 0 <= self.correct < len(self.options) else frozenset()
+            return "、".join(self.options[i] for i in self.right_options if i < len(self.options))
+        return self.options[self.correct] if 0 <= self.correct < len(self.options) else self.answer
 
     @property
-    def correct_text(self) -> str:
-        if self.kind == MULTI and self.correct_options:
-            return "、".join(self.options[i] for i in sorted(self.correct_options))
-        return self.options[self.correct] if 0 <= self.correct < len(self.options) else self.answer
+    def right_options(self) -> list[int]:
+        """Indexes of the right options: one for choice/judge, the stated set for multi."""
+        if self.kind == MULTI:
+            return list(self.correct_set)
+        return [self.correct] if 0 <= self.correct < len(self.options) else []
 
     @property
     def cited(self) -> list[str]:
@@ -81,12 +82,17 @@ class QuizItem:
 
     def correct_field(self) -> str:
         """`correct` as written in a CSV export: indexes joined by "|" for multi."""
-        return "|".join(map(str, self.correct_ids)) if self.kind == MULTI else str(self.correct)
+        return "|".join(map(str, self.correct_set)) if self.kind == MULTI else str(self.correct)
 
 
 def parse_indexes(text: str) -> list[int]:
     """Parse "0|2" → [0, 2] (a multi item's right options in a CSV row)."""
     return sorted({int(part) for part in text.split("|") if part.strip()})
+
+
+def options_right(item: QuizItem, chosen: list[int] | set[int]) -> bool:
+    """Picked options are right: exactly the stated set (multi) or the one right option."""
+    return set(chosen) == set(item.right_options) and bool(chosen)
 
 
 def item_id(kind: str, question: str, answer: str) -> str:

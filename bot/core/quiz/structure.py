@@ -73,7 +73,7 @@ def _item(kind: str, question: str, answer: str, options: list[str], right: list
         answer=answer,
         options=options,
         correct=right[0] if kind != MULTI else -1,
-        correct_ids=sorted(right) if kind == MULTI else [],
+        correct_set=sorted(right) if kind == MULTI else [],
         explanation=explanation,
         passage_id=first.passage_id,
         doc_id=first.doc_id,
