@@ -97,7 +97,8 @@ def problems(item: QuizItem, passage_text: str | None) -> list[str]:
         found.append("题干没有空格")
     if item.kind == CHOICE:
         folded = [fold(o) for o in item.options]
-        if len(item.options) != 4 or not 0 <= item.correct < 4 or item.options[item.correct] != item.answer:
+        size = len(item.options)
+        if not 3 <= size <= 4 or not 0 <= item.correct < size or item.options[item.correct] != item.answer:
             found.append("选项或正确选项序号不对")
         if len(set(folded)) != len(folded):
             found.append("干扰项与答案或彼此重复")

@@ -39,12 +39,14 @@ class Pools:
         return cls(texts, docs, corpus)
 
     def belongs(self, phrase: KeyPhrase, candidate: str) -> bool:
-        """The candidate is of the phrase's own text or series: a fair swap in a 判断 statement."""
-        if phrase.topic == "number" or candidate in variants(phrase.text, phrase.siblings):
+        """A candidate of the phrase's own kind: a misremembered form of it, a word of its series
+        (有形、有感、有效 → 有力), or a principle for a principle. Only these make a false 判断
+        statement or a distractor that someone who has not read the text might believe."""
+        if phrase.topic in ("number", "principle", "problem"):
             return True
-        if phrase.topic == "enumeration" and candidate in series_words(phrase.text, phrase.siblings):
-            return candidate in self.corpus
-        return any(phrase.passage.doc_id in self.docs[g].get(candidate, ()) for g in _groups_of(phrase))
+        if candidate in variants(phrase.text, phrase.siblings):
+            return True
+        return candidate in self.corpus and candidate in series_words(phrase.text, phrase.siblings)
 
 
 def _groups_of(phrase: KeyPhrase) -> list[str]:
@@ -59,7 +61,7 @@ def distractors(phrase: KeyPhrase, pools: Pools, stem: str, rng: random.Random, 
         candidates = _nearby_numbers(phrase)
     else:
         candidates = variants(phrase.text, phrase.siblings) if phrase.topic == "formulation" else []
-        if phrase.topic == "enumeration":  # dictionary words of the series the material also uses
+        if phrase.topic in ("enumeration", "quote"):  # dictionary words of the series the material uses
             candidates += [w for w in series_words(phrase.text, phrase.siblings) if w in pools.corpus]
         ranked: list[str] = []
         for group in _groups_of(phrase):
@@ -70,7 +72,9 @@ def distractors(phrase: KeyPhrase, pools: Pools, stem: str, rng: random.Random, 
             pool.sort(key=lambda c: -_plausibility(phrase, c, pools.docs[group]))
             ranked += pool
         candidates += ranked
-        shared = series_places(phrase.text, phrase.siblings) if phrase.topic == "enumeration" else []
+        shared = (
+            series_places(phrase.text, phrase.siblings) if phrase.topic in ("enumeration", "quote") else []
+        )
         if shared:  # 自治区、自治州、自治县: anything not built alike stands out
             candidates = [
                 c
@@ -161,8 +165,8 @@ def _word_flag(word: str) -> str:
 
 def series_places(answer: str, siblings: tuple[str, ...]) -> list[int]:
     """Where every item of a list of three or more has the same character (自治区、自治州 → [0, 1])."""
-    items = (answer, *siblings)
-    if len(siblings) < 2 or len({len(i) for i in items}) != 1:
+    items = (answer, *(s for s in siblings if len(s) == len(answer)))
+    if len(items) < 2:
         return []
     shared = [k for k in range(len(answer)) if len({i[k] for i in items}) == 1]
     return shared if len(shared) < len(answer) else []
@@ -224,7 +228,7 @@ def mixed_kinds(options: list[str]) -> bool:
         return True
     flags = [_word_flag(o)[:1] for o in options]
     if all(flags):
-        return max(flags.count(f) for f in flags) < len(options) - 1  # one option may differ
+        return max(flags.count(f) for f in flags) < -(-len(options) * 3 // 5)  # most share a tag
     return False
 
 

@@ -58,25 +58,34 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
         if stem is None:
             continue
         options = distractors(phrase, pools, stem, rng)
-        for kind in settings.kinds:
-            made = (
-                _multi(phrase, pools, rng)
-                if kind == MULTI
-                else _make(kind, phrase, stem, options, pools, rng)
-            )
+        # one item per phrase, the most telling kind that works: the same sentence asked three
+        # ways is one question three times
+        order = (CHOICE, JUDGE, FILL) if phrase.topic == "formulation" else (CHOICE, FILL, JUDGE)
+        for kind in (k for k in order if k in settings.kinds):
+            made = _make(kind, phrase, stem, options, pools, rng)
             if made is not None:
                 items.append(made)
+                break
+        made = _multi(phrase, pools, rng) if MULTI in settings.kinds else None
+        if made is not None:
+            items.append(made)
     items += [i for i in structure_items(passages, rng, _outsiders(phrases)) if i.kind in settings.kinds]
     return _worthwhile(_unique(items), passages)
 
 
 def _unique(items: list[QuizItem]) -> list[QuizItem]:
-    seen: set[tuple[str, str, str]] = set()
+    """No question twice, and a phrase several laws repeat (“三个代表”) asked from one of them."""
+    seen: set[tuple[str, str]] = set()
+    asked: set[tuple[str, str]] = set()
     out: list[QuizItem] = []
     for item in items:
-        key = (item.kind, fold(item.question), fold(item.answer))
-        if key not in seen:
-            seen.add(key)
+        key = (item.kind, fold(item.question))
+        phrase = (item.topic, fold(item.answer))
+        here = (item.kind, item.passage_id + fold(item.answer))  # found twice: as a slogan and as a pair
+        again = item.topic in ("quote", "formulation") and "讲话" not in item.doc_title and phrase in asked
+        if key not in seen and (item.topic == "structure" or here not in seen) and not again:
+            seen.update((key, here))
+            asked.add(phrase)
             out.append(item)
     return out
 
@@ -154,8 +163,10 @@ def _make(
         location=p.location,
         topic=phrase.topic,
     )
-    if phrase.topic == "enumeration" and not _from_speech(phrase) and not _series(phrase):
-        return None  # one item of a law's list (电影、文学、广播) is trivia; the list is asked as multi
+    if phrase.topic == "enumeration" and not _from_speech(phrase):
+        return None  # one item of a law's list (文明校园) is trivia; the list is asked as multi
+    if phrase.topic == "formulation" and not _from_speech(phrase) and kind != FILL:
+        return None  # a law's wording misremembered (受人民服务) reads as nonsense: ask it as a blank
     if kind == FILL:
         if phrase.topic not in FILL_TOPICS or (phrase.topic == "quote" and len(phrase.text) < 4):
             return None  # a short quote in a blank has many fitting answers
@@ -164,11 +175,10 @@ def _make(
         question = f"{lead}{stem}"
         return QuizItem(item_id=item_id(FILL, question, phrase.text), kind=FILL, question=question, **common)
     if kind == CHOICE:
-        if phrase.topic in ("formulation", "quote"):  # slogans of another text are easy to rule out
-            distractors = [d for d in distractors if pools.belongs(phrase, d)]
-        if len(distractors) < 3 or mixed_kinds([phrase.text, *distractors[:3]]):
+        distractors = [d for d in distractors if pools.belongs(phrase, d)]  # of the answer's own kind
+        if len(distractors) < 2 or mixed_kinds([phrase.text, *distractors[:3]]):
             return None  # what `quiz check` would flag is not generated
-        options = [phrase.text, *distractors[:3]]
+        options = [phrase.text, *distractors[:3]]  # three options when only two are of the kind
         rng.shuffle(options)
         question = f"{lead}{stem}"
         return QuizItem(
@@ -182,7 +192,7 @@ def _make(
     if kind == JUDGE:
         swaps = [d for d in distractors if pools.belongs(phrase, d)]
         if not swaps:
-            return None  # a phrase from another text makes a falsehood anyone spots
+            return None  # a swap of another kind is a falsehood anyone spots; only-true is no test
         truthful = rng.random() < 0.5
         filled = phrase.text if truthful else swaps[0]
         question = f"判断：{lead}{stem.replace(BLANK, filled, 1)}"
@@ -201,8 +211,8 @@ def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | No
     """One multi-select item per enumeration: which of these does the blanked list name?"""
     if phrase.topic != "enumeration" or phrase.sentence[phrase.start - 1 : phrase.start] == "、":
         return None  # asked once, from the list's first item
-    if not _from_speech(phrase) and len(phrase.text) <= 2 and not _parallel(phrase):
-        return None  # 财政、民政、公安: an inventory of a law, not worth a question
+    if not _from_speech(phrase):
+        return None  # a law's list (财务状况、收支情况、人员变动) was rated a detail, its distractors weak
     listed = [phrase.text, *phrase.siblings]
     whole = replace(phrase, text="、".join(listed))
     stem = _stem(whole)
@@ -210,6 +220,7 @@ def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | No
         return None
     right = listed if len(listed) <= 4 else rng.sample(listed, 3)
     wrong = distractors(phrase, pools, stem, rng, wanted=2 if len(right) <= 3 else 1)
+    wrong = [w for w in wrong if pools.belongs(phrase, w)]  # 有形 among 经济、政治、文化 stands out
     if not wrong or mixed_kinds(right + wrong):
         return None
     options = right + wrong
@@ -235,11 +246,6 @@ def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | No
 
 def _from_speech(phrase: KeyPhrase) -> bool:
     return "讲话" in phrase.passage.doc_title
-
-
-def _series(phrase: KeyPhrase) -> bool:
-    """A list built as a formulation (民主选举、民主决策、民主管理、民主监督), not a mere inventory."""
-    return len(phrase.text) >= 4 and _parallel(phrase)
 
 
 def _parallel(phrase: KeyPhrase) -> bool:

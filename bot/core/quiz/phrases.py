@@ -59,11 +59,14 @@ def key_phrases(passages: list[Passage]) -> list[KeyPhrase]:
 
 def _quotes(passage: Passage, sentence: str) -> list[KeyPhrase]:
     found = []
-    for m in _QUOTE.finditer(sentence):
+    quoted = [m for m in _QUOTE.finditer(sentence)]
+    for m in quoted:
         text = m.group(1)
         if "*" in text or "（" in text or "下列" in text or len(re.sub(rf"[^{_CJK}A-Za-z0-9]", "", text)) < 2:
             continue
-        found.append(KeyPhrase(text, "quote", _length_group("quote", text), passage, sentence, m.start(1)))
+        others = tuple(o.group(1) for o in quoted if o.group(1) != text)  # “再学习”“再安排”“再部署”
+        group = _length_group("quote", text)
+        found.append(KeyPhrase(text, "quote", group, passage, sentence, m.start(1), siblings=others))
     return found
 
 

@@ -118,11 +118,13 @@ def _part_items(
             options, right = _shuffled(list(part.problems), wrong[: 5 - len(part.problems)], rng)
             items.append(_item(MULTI, f"{lead}提出“要坚持{part.principle}”，要切实解决下列哪些问题？（多选）",
                                part.problem_text, options, right, [part.passage], why))  # fmt: skip
-        truthful = rng.random() < 0.5
-        shown = part if truthful else rng.choice(others)
-        statement = f"判断：{lead}提出“要坚持{part.principle}”，是为了切实解决“{shown.problem_text}”的问题。"
-        items.append(_item(JUDGE, statement, part.principle, list(TRUE_FALSE), [0 if truthful else 1],
-                           [part.passage] + ([] if truthful else [shown.passage]), why))  # fmt: skip
+        for shown in (part, rng.choice(others)):  # the part's own problem, and another part's
+            truthful = shown is part
+            statement = (
+                f"判断：{lead}提出“要坚持{part.principle}”，是为了切实解决“{shown.problem_text}”的问题。"
+            )
+            items.append(_item(JUDGE, statement, part.principle, list(TRUE_FALSE), [0 if truthful else 1],
+                               [part.passage] + ([] if truthful else [shown.passage]), why))  # fmt: skip
     doc = parts[0].passage.doc_id
     usable = [(o, p) for o, p in outsiders if o not in principles and p.doc_id == doc]
     for i, part in enumerate(parts):
