@@ -1,9 +1,8 @@
 """A seeded, reproducible sample of quiz items for blind rating, printed as Markdown.
 
 The draw: the bank generated from the bundled corpus (generation seed 20231, as `policybot
-quiz rebuild` makes it), generated items only. 40 % of the sample comes from the speech — the
-floor a default session guarantees — and 60 % from the laws; inside each part every item has
-the same chance (uniform, no weighting by worth). The same --seed gives the same sample.
+quiz rebuild` makes it), generated items only, every item with the same chance (uniform: no
+weighting by worth, no preference for the speech). The same --seed gives the same sample.
 
 Each item is printed with its options, the marked answer and the full text of its cited
 passages, so a rater can judge it from the page alone (rubric: docs/quiz-quality.md).
@@ -24,7 +23,6 @@ from bot.core.quiz.generate import GeneratorSettings, generate_items  # noqa: E4
 from bot.core.quiz.items import KIND_NAMES, MULTI, QuizItem  # noqa: E402
 from corpus.model import Passage  # noqa: E402
 
-SPEECH_SHARE = 0.4
 RUBRIC = """评分标准（每题四项，各记 ✓ 或 ✗）：
 1. 可答：只看所附出处原文就能确定答案；
 2. 唯一：恰好一个正确选项（多选题：恰好是标出的那几项；填空题：只有一种正确填法）；
@@ -33,14 +31,10 @@ RUBRIC = """评分标准（每题四项，各记 ✓ 或 ✗）：
 
 
 def draw(items: list[QuizItem], size: int, seed: int) -> list[QuizItem]:
-    """Uniform inside two strata: the speech (40 %) and everything else."""
+    """Uniform over the generated bank."""
     rng = random.Random(seed)
-    speech = sorted((i for i in items if "讲话" in i.doc_title), key=lambda i: i.item_id)
-    others = sorted((i for i in items if "讲话" not in i.doc_title), key=lambda i: i.item_id)
-    from_speech = min(len(speech), round(size * SPEECH_SHARE))
-    picked = rng.sample(speech, from_speech) + rng.sample(others, min(len(others), size - from_speech))
-    rng.shuffle(picked)
-    return picked
+    pool = sorted((i for i in items if i.source == "generated"), key=lambda i: i.item_id)
+    return rng.sample(pool, min(size, len(pool)))
 
 
 def render(items: list[QuizItem], passages: dict[str, Passage], seed: int) -> str:

@@ -55,8 +55,13 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
     items: list[QuizItem] = []
     for phrase in phrases:
         stem = _stem(phrase)
-        if stem is None:
-            continue
+        if stem is None or phrase.topic == "problem":
+            continue  # a part's problems are asked as structure items
+        made = _multi(phrase, pools, rng) if MULTI in settings.kinds else None
+        if made is not None:
+            items.append(made)
+        if phrase.topic == "enumeration" and not _middle_of_list(phrase):
+            continue  # one more item per list: its middle one, pinned down from both sides
         options = distractors(phrase, pools, stem, rng)
         # one item per phrase, the most telling kind that works: the same sentence asked three
         # ways is one question three times
@@ -66,9 +71,6 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
             if made is not None:
                 items.append(made)
                 break
-        made = _multi(phrase, pools, rng) if MULTI in settings.kinds else None
-        if made is not None:
-            items.append(made)
     items += [i for i in structure_items(passages, rng, _outsiders(phrases)) if i.kind in settings.kinds]
     return _worthwhile(_unique(items), passages)
 
@@ -246,6 +248,12 @@ def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | No
 
 def _from_speech(phrase: KeyPhrase) -> bool:
     return "讲话" in phrase.passage.doc_title
+
+
+def _middle_of_list(phrase: KeyPhrase) -> bool:
+    """The list item with as many items before it as after it (有形、有感、有效 → 有感)."""
+    position = sum(1 for s in phrase.siblings if 0 <= phrase.sentence.find(s) < phrase.start)
+    return position == (len(phrase.siblings) + 1) // 2
 
 
 def _parallel(phrase: KeyPhrase) -> bool:

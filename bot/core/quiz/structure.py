@@ -102,9 +102,6 @@ def _part_items(
     items: list[QuizItem] = []
     for part in parts:
         why = f"讲话第{part.number}部分的标题：“要坚持{part.principle}，切实解决{part.problem_text}的问题”"
-        options, right = _shuffled([part.principle], [p for p in principles if p != part.principle], rng)
-        items.append(_item(CHOICE, f"{lead}指出，要切实解决“{part.problem_text}”的问题，必须坚持什么？",
-                           part.principle, options, right, [part.passage], why))  # fmt: skip
         options, right = _shuffled([part.problem_text], [p.problem_text for p in parts if p is not part], rng)
         items.append(_item(CHOICE, f"{lead}提出“要坚持{part.principle}”，是为了切实解决哪方面的问题？",
                            part.problem_text, options, right, [part.passage], why))  # fmt: skip
