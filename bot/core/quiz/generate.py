@@ -52,11 +52,18 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
     rng = random.Random(settings.seed)
     phrases = [p for p in key_phrases(passages) if _askable(p)]
     pools = Pools.of(phrases, fold("\n".join(p.text for p in passages)))
+    documents: dict[str, list[str]] = {}
+    for p in passages:
+        documents.setdefault(p.doc_id, []).append(p.text)
+    texts = ["\n".join(parts) for parts in documents.values()]
     items: list[QuizItem] = []
     for phrase in phrases:
         stem = _stem(phrase)
         if stem is None or phrase.topic == "problem":
             continue  # a part's problems are asked as structure items
+        if phrase.topic == "formulation" and not _from_speech(phrase):
+            if sum(phrase.text in t for t in texts) < 2:
+                continue  # a law's wording is a 提法 when several texts repeat it (对人民负责，受人民监督)
         made = _multi(phrase, pools, rng) if MULTI in settings.kinds else None
         if made is not None:
             items.append(made)
