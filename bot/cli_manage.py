@@ -85,6 +85,16 @@ def quiz_rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
+def quiz_stats(args: argparse.Namespace) -> int:
+    from bot.core.quiz.engine import QuizEngine
+    from bot.core.quiz.stats import format_hardest
+
+    _, bank, db = _quiz_parts()
+    minimum = max(args.min_answers, 1)
+    print(format_hardest(QuizEngine(db, bank).hardest_items(max(args.limit, 1), minimum), minimum))
+    return 0
+
+
 def _documents():
     from bot.core.documents import DocumentManager
     from index.encoder import load_encoder

@@ -8,19 +8,11 @@ the file name only chooses the parser and the default title, and each failure be
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-import docx
-from bs4 import BeautifulSoup, Comment, NavigableString
-from docx.document import Document as DocxDocument
-from docx.table import Table, _Cell
-from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError
+from typing import TYPE_CHECKING, Any
 
 from corpus.cleaning import (
     clean_lines,
@@ -31,6 +23,11 @@ from corpus.cleaning import (
 )
 from corpus.encoding import decode_text
 from corpus.model import Document, Passage
+
+if TYPE_CHECKING:  # the parsers import their libraries when used: `ask` reads no documents
+    from bs4 import BeautifulSoup
+    from docx.document import Document as DocxDocument
+    from docx.table import Table, _Cell
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 # Provenance and repository files that live beside the texts but are not study material.
@@ -134,17 +131,10 @@ def load_corpus_dir(folder: Path) -> LoadReport:
 
 
 def load_passages_jsonl(path: Path) -> list[Passage]:
-    """Load pre-split passages, one `{"id", "title", "text"}` object per line."""
-    path = Path(path)
-    try:
-        text = decode_text(_read(path))
-        passages = _passages_from_lines(text.split("\n"))
-    except CorpusError as err:
-        err.path = path
-        raise
-    if not passages:
-        raise EmptyDocumentError("文件中没有任何段落。", path)
-    return passages
+    """Pre-split passages; corpus.passage_file says which lines it skipped and why."""
+    from corpus.passage_file import load_passage_file
+
+    return load_passage_file(path).passages
 
 
 # --- shared plumbing --------------------------------------------------------------------------
@@ -266,6 +256,8 @@ _SITE_SUFFIX = re.compile(r"\s*[-_|–—]+\s*[^-_|–—]{1,30}(网|网站|官�
 
 
 def _parse_html(data: bytes) -> _Parsed:
+    from bs4 import BeautifulSoup, Comment
+
     soup = BeautifulSoup(_decode_html(data), "lxml")
     title = _html_title(soup)
     for tag in soup(_INVISIBLE_TAGS):
@@ -311,6 +303,8 @@ def _html_lines(soup: BeautifulSoup) -> list[str]:
 
 def _collapse_source_whitespace(soup: BeautifulSoup) -> None:
     """Do what a browser does with whitespace in the HTML source (except inside `<pre>`)."""
+    from bs4 import NavigableString
+
     for string in list(soup.find_all(string=True)):
         if type(string) is not NavigableString or string.find_parent("pre"):
             continue
@@ -328,6 +322,8 @@ _HEADING_STYLES = ("title", "heading", "标题")
 def _parse_docx(data: bytes) -> _Parsed:
     if not data.startswith(_ZIP_MAGIC):
         raise UnreadableDocumentError(_not_docx_reason(data))
+    import docx
+
     try:
         document = docx.Document(io.BytesIO(data))
         lines = list(_docx_lines(document))
@@ -345,6 +341,8 @@ def _not_docx_reason(data: bytes) -> str:
 
 def _docx_lines(container: DocxDocument | _Cell) -> Iterator[str]:
     """Paragraphs in reading order, descending into tables cell by cell."""
+    from docx.table import Table
+
     for item in container.iter_inner_content():
         if isinstance(item, Table):
             yield from _table_lines(item)
@@ -383,6 +381,9 @@ _JUNK_PDF_TITLE = re.compile(
 
 def _parse_pdf(data: bytes) -> _Parsed:
     _check_pdf_envelope(data)
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -424,59 +425,3 @@ _PARSERS: dict[str, Callable[[bytes], _Parsed]] = {
     ".htm": _parse_html,
 }
 
-
-# --- pre-split passages -----------------------------------------------------------------------
-
-
-def _passages_from_lines(lines: list[str]) -> list[Passage]:
-    """Parse every non-blank line; ids must be unique because the index keys on them."""
-    passages: list[Passage] = []
-    seen: set[str] = set()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        passage = _passage_from_json(line, number)
-        if passage is None:
-            continue
-        if passage.passage_id in seen:
-            raise CorpusError(f"第 {number} 行：编号“{passage.passage_id}”重复。")
-        seen.add(passage.passage_id)
-        passages.append(passage)
-    return passages
-
-
-def _passage_from_json(line: str, number: int) -> Passage | None:
-    """One jsonl record; None for a record whose text is empty."""
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as err:
-        raise CorpusError(f"第 {number} 行不是有效的 JSON（第 {err.colno} 列附近）。") from err
-    if not isinstance(record, dict):
-        raise CorpusError(f"第 {number} 行应是一个 JSON 对象。")
-    passage_id = _json_field(record, "id", number, allow_int=True)
-    title = _json_field(record, "title", number)
-    text = record.get("text")
-    if not isinstance(text, str):
-        raise CorpusError(f"第 {number} 行缺少文本字段“text”。")
-    if not text.strip():
-        return None
-    return Passage(
-        passage_id=passage_id,
-        doc_id=title,
-        doc_title=title,
-        section="",
-        location="",
-        text=text,
-        start=0,
-        end=len(text),
-    )
-
-
-def _json_field(record: dict[str, Any], key: str, number: int, allow_int: bool = False) -> str:
-    """A required non-empty string field (ids may also be integers, kept as their digits)."""
-    value = record.get(key)
-    if allow_int and isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str) or not value.strip():
-        raise CorpusError(f"第 {number} 行缺少字段“{key}”或其值不是非空字符串。")
-    return value

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.chunking import chunk_document
-from corpus.loaders import SkippedFile, load_corpus_dir, load_passages_jsonl
+from corpus.loaders import SkippedFile, load_corpus_dir
 from corpus.model import Document, Passage
+from corpus.passage_file import PassageFileReport, load_passage_file
 from index.embedding_cache import EmbeddingCache
 from index.encoder import Encoder
 from index.hybrid import HybridIndex
@@ -31,6 +32,7 @@ class CorpusBatch:
     documents: list[Document] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
+    passage_files: PassageFileReport | None = None  # lines of --passages files skipped or repaired
 
 
 def collect_passages(corpus_dirs: list[Path], passage_files: list[Path]) -> CorpusBatch:
@@ -42,8 +44,11 @@ def collect_passages(corpus_dirs: list[Path], passage_files: list[Path]) -> Corp
         for document in report.documents:
             batch.documents.append(document)
             batch.passages.extend(chunk_document(document))
-    for path in passage_files:
-        batch.passages.extend(load_passages_jsonl(path))
+    if passage_files:
+        batch.passage_files = PassageFileReport()
+        for path in passage_files:
+            load_passage_file(path, batch.passage_files)
+        batch.passages.extend(batch.passage_files.passages)
     return batch
 
 

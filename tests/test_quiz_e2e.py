@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.quiz.items import fold
+from bot.core.quiz.bank import QuizBank, bank_for, save_bank
+from bot.core.quiz.items import MULTI, QuizItem, fold
 from tests.bot_process import BotProcess, running_bot
 from tests.fake_telegram import FakeTelegram
 
@@ -17,11 +18,25 @@ SECONDS = 5  # each question stays open this long (Telegram's minimum open_perio
 WAIT = 40.0
 
 
+MULTI_ITEM = QuizItem(
+    "multi-drill-1", MULTI, "《多选演练》：创建工作要做到哪些？", "有形、有效", ["有形", "有钱", "有效", "有名"],
+    correct_set=[0, 2], doc_id="multi-drill", doc_title="多选演练", source="manual",
+)  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def running(assistant, session_data_dir: Path, tmp_path_factory) -> Iterator[tuple[FakeTelegram, BotProcess]]:
+    """The bot over the bundled bank plus one organiser-made multi-select item (removed afterwards)."""
+    path = session_data_dir / "quiz_bank.json"
+    stored = bank_for(assistant.index.passages, path)
+    original = path.read_bytes()
+    save_bank(QuizBank([*stored.items, MULTI_ITEM], stored.corpus_hash), path)
     log = tmp_path_factory.mktemp("quiz") / "bot.log"
-    with running_bot(session_data_dir, log, {"POLICYBOT_QUIZ_SECONDS": str(SECONDS)}) as pair:
-        yield pair
+    try:
+        with running_bot(session_data_dir, log, {"POLICYBOT_QUIZ_SECONDS": str(SECONDS)}) as pair:
+            yield pair
+    finally:
+        path.write_bytes(original)
 
 
 @pytest.fixture
@@ -157,3 +172,23 @@ def test_poll_answer_overtaking_the_send_poll_reply_is_counted(fake: FakeTelegra
         fake.set_reply_delay(0.0, "sendPoll")
     board = wait_text(fake, group.id, "本轮答题结束")
     assert "Frank：答对 1 题" in board
+
+
+def test_multi_select_poll_counts_only_the_exact_set(fake: FakeTelegram) -> None:
+    group = fake.group("多选群")
+    gina, hank = fake.user("Gina"), fake.user("Hank")
+    fake.send_message(group, gina, "/quiz 1 多选演练")
+    poll = fake.wait_for(
+        lambda: next((p for p in fake.polls() if p.chat_id == group.id), None), WAIT, "a multi-answer poll"
+    )
+    data = poll.poll
+    assert data["type"] == "regular" and data["allows_multiple_answers"] and data["is_anonymous"] is False
+    assert "（多选）" in data["question"]
+    fake.answer_poll(gina, poll.poll_id, [2, 0])  # every correct option
+    fake.answer_poll(hank, poll.poll_id, [0])  # only part of them
+    with pytest.raises(ValueError, match="changing the vote"):
+        fake.answer_poll(hank, poll.poll_id, [0, 2])  # the first vote is the answer
+    reveal = wait_text(fake, group.id, "第 1 题答案", WAIT + SECONDS)
+    assert "有形、有效" in reveal
+    board = wait_text(fake, group.id, "本轮答题结束")
+    assert "Gina：答对 1 题" in board and "Hank：答对 0 题" in board

@@ -30,3 +30,22 @@ def test_cjk_share() -> None:
     assert cjk_share("What is the theme?") == 0.0
     assert cjk_share("主题是什么") == 1.0
     assert cjk_share("!!!") == 0.0
+
+
+def test_jieba_keeps_its_dictionary_cache_in_our_cache_dir(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path; from index.tokens import warm_up; warm_up(Path(sys.argv[1]))"
+    )
+    cache = tmp_path / "cache" / "jieba.cache"
+    written = []
+    for _ in range(2):  # the first run writes the cache, the second only reads it
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(cache.parent)], capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stderr
+        written.append(cache.stat().st_mtime_ns)
+    assert cache.stat().st_size > 1_000_000
+    assert written[0] == written[1]

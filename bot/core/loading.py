@@ -16,7 +16,7 @@ from bot.core.quiz.engine import QuizEngine
 from bot.core.scope import load_scope_judge
 from corpus.model import Passage
 from index.encoder import load_encoder
-from index.paths import data_dir
+from index.paths import cache_dir, data_dir
 from index.store import load_index
 from index.tokens import warm_up
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 def open_assistant(index_dir: Path | None = None, model: str | None = None) -> Assistant:
     """The given index, or the managed index of the bundled corpus plus added documents."""
     # The tokenizer dictionaries load while torch loads the model (cold start is what users wait for).
-    warming = threading.Thread(target=warm_up, name="warm-up", daemon=True)
+    warming = threading.Thread(target=warm_up, args=(cache_dir(),), name="warm-up", daemon=True)
     warming.start()
     encoder = load_encoder(model)
     folder = index_dir if index_dir is not None else DocumentManager(encoder).ensure_index()

@@ -1,75 +1,42 @@
-"""Quiz sessions in Telegram: native quiz polls, fill-in answers by reply, scores, review, daily.
+"""Quiz commands and answers in Telegram: each callback makes one engine call and renders its events.
 
-All state is in the QuizEngine (SQLite); these callbacks only translate. Timers run on PTB's
-job queue; a restart closes any running session with its leaderboard (see `resume_after_restart`).
+All state is in the QuizEngine (SQLite); these callbacks only translate updates into engine
+calls (quiz_render.py shows the results). Timers run on PTB's job queue; a restart ends any
+running session with its leaderboard (see `resume_after_restart`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
 import re
-from collections.abc import AsyncIterator
-from html import escape
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode, PollLimit, PollType
+from telegram import Update
+from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.core.quiz.engine import DEFAULT_QUESTIONS, AskedQuestion, QuizEngine, QuizError, Standing
-from bot.core.quiz.items import FILL
-from bot.telegram_app.admin_handlers import config_of
+from bot.core.quiz.engine import DEFAULT_QUESTIONS, QuizError
+from bot.core.quiz.events import AnswerRecorded, Event, SessionFinished, first
+from bot.core.quiz.items import FILL, MULTI
+from bot.core.quiz.model import AskedQuestion, SessionMode, SessionStatus
+from bot.core.quiz.replies import parse_reply
+from bot.telegram_app.quiz_render import (
+    FINISHED_TITLES,
+    ROOM_PREFIX,
+    chat_of,
+    engine_of,
+    leaderboard_html,
+    player_of,
+    polls_in_flight,
+    render,
+    room_of,
+)
 
 log = logging.getLogger("policybot.quiz")
-GRACE = 2  # seconds after a poll closes before the next question
 DAILY_RE = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
-
-
-POLL_SEND_WAIT = 15.0  # seconds an answer to an unknown poll waits for polls still being sent
-
-
-def engine_of(context: ContextTypes.DEFAULT_TYPE) -> QuizEngine:
-    return context.application.bot_data["quiz"]
-
-
-class PollsInFlight:
-    """Quiz polls sent but not yet attached to their question.
-
-    Why: Telegram shows a poll to members as soon as it exists, so an answer can reach the bot
-    before send_poll has returned the poll's id; that answer waits for the send, not dropped.
-    """
-
-    def __init__(self) -> None:
-        self._sending = 0
-        self._changed = asyncio.Condition()
-
-    @contextlib.asynccontextmanager
-    async def sending(self) -> AsyncIterator[None]:
-        async with self._changed:
-            self._sending += 1
-        try:
-            yield
-        finally:
-            async with self._changed:
-                self._sending -= 1
-                self._changed.notify_all()
-
-    async def settled(self, timeout: float = POLL_SEND_WAIT) -> None:
-        with contextlib.suppress(TimeoutError):
-            async with self._changed:
-                await asyncio.wait_for(self._changed.wait_for(lambda: self._sending == 0), timeout)
-
-
-def polls_in_flight(context: ContextTypes.DEFAULT_TYPE) -> PollsInFlight:
-    return context.application.bot_data.setdefault("polls_in_flight", PollsInFlight())
-
-
-def seconds_of(context: ContextTypes.DEFAULT_TYPE) -> int:
-    return config_of(context).quiz_seconds
+NOT_COUNTED = "这道题已经结束或你已作答。"
 
 
 async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -81,80 +48,18 @@ async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     keyword = " ".join(args) or None
     chat, user = update.effective_chat, update.effective_user
     try:
-        asked = engine_of(context).start(chat.id, user.id, size, keyword)
+        events = engine_of(context).start(
+            room_of(chat.id), player_of(user).player_id, size, keyword, solo=chat.type == ChatType.PRIVATE
+        )
     except QuizError as exc:
         await update.effective_message.reply_text(str(exc))
         return
-    scope = f"（范围：{keyword}）" if keyword else ""
-    await update.effective_message.reply_text(
-        f"📝 答题开始！共 {asked.session.size} 题{scope}，每题 {seconds_of(context)} 秒。"
-        "选择题直接点选项；填空题请回复题目消息作答。发送 /stop 可提前结束。"
-    )
-    log.info(
-        "event=quiz_started chat=%s user=%s size=%d keyword=%s", chat.id, user.id, asked.session.size, keyword
-    )
-    await send_question(context, asked)
-
-
-async def send_question(context: ContextTypes.DEFAULT_TYPE, asked: AskedQuestion) -> None:
-    item, seconds = asked.item, seconds_of(context)
-    chat_id = asked.session.chat_id
-    head = asked.heading
-    if item.kind != FILL and _fits_poll(head, item):
-        async with polls_in_flight(context).sending():
-            message = await context.bot.send_poll(
-                chat_id,
-                f"{head}\n{item.question}",
-                item.options,
-                type=PollType.QUIZ,
-                is_anonymous=False,
-                correct_option_ids=[item.correct],
-                explanation=item.explanation[: PollLimit.MAX_EXPLANATION_LENGTH],
-                open_period=seconds,
-            )
-            engine_of(context).attach_message(
-                asked.session.session_id, asked.position, message.message_id, message.poll.id
-            )
-    else:
-        markup = None
-        if item.kind != FILL:
-            markup = InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton(
-                            o[:60], callback_data=f"qa:{asked.session.session_id}:{asked.position}:{i}"
-                        )
-                    ]
-                    for i, o in enumerate(item.options)
-                ]  # fmt: skip
-            )
-        hint = "请回复本消息填写答案" if item.kind == FILL else "请点击选项作答"
-        message = await context.bot.send_message(
-            chat_id,
-            f"<b>{escape(head)}</b>\n{escape(item.question)}\n<i>{hint}（{seconds} 秒）</i>",
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-        )
-        engine_of(context).attach_message(asked.session.session_id, asked.position, message.message_id, None)
-    context.job_queue.run_once(
-        question_timeout,
-        seconds + GRACE,
-        data=(asked.session.session_id, asked.position),
-        name=f"quiz:{asked.session.session_id}:{asked.position}",
-        chat_id=chat_id,
-    )
-
-
-def _fits_poll(head: str, item) -> bool:
-    return (
-        len(head) + 1 + len(item.question) <= PollLimit.MAX_QUESTION_LENGTH
-        and all(1 <= len(o) <= PollLimit.MAX_OPTION_LENGTH for o in item.options)
-        and PollLimit.MIN_OPTION_NUMBER <= len(item.options) <= PollLimit.MAX_OPTION_NUMBER
-    )
+    log.info("event=quiz_started chat=%s user=%s size=%d keyword=%s", chat.id, user.id, size, keyword)
+    await render(context, events, keyword)
 
 
 async def receive_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A member chose an option of a quiz poll."""
+    """A member voted in a question's poll (one option, or several for a multi-select item)."""
     answer = update.poll_answer
     engine = engine_of(context)
     asked = engine.by_poll(answer.poll_id)
@@ -162,10 +67,9 @@ async def receive_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE
         await polls_in_flight(context).settled()
         asked = engine.by_poll(answer.poll_id)
     if asked is None or not answer.option_ids or answer.user is None:
-        return
-    result = engine.answer(asked, answer.user.id, answer.user.first_name or "", answer.option_ids[0])
-    if result is not None and result.everyone_answered:
-        await _close_and_continue(context, asked, stop_poll=True)
+        return  # an unknown poll, or a vote taken back (only the first vote counts)
+    reply = list(answer.option_ids) if asked.item.kind == MULTI else answer.option_ids[0]
+    await render(context, engine.answer(asked, player_of(answer.user), reply))
 
 
 async def receive_option_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -173,124 +77,70 @@ async def receive_option_button(update: Update, context: ContextTypes.DEFAULT_TY
     query = update.callback_query
     parts = (query.data or "").split(":")
     engine = engine_of(context)
-    if len(parts) != 4 or not parts[2].isdigit() or not parts[3].isdigit():
+    asked = None
+    if len(parts) == 4 and parts[2].isdigit() and parts[3].isdigit():
+        asked = engine.question(parts[1], int(parts[2]))
+    if asked is None:
         await query.answer("这道题已失效。")
         return
-    asked = engine.question(parts[1], int(parts[2]))
-    result = None
-    if asked is not None:
-        result = engine.answer(asked, query.from_user.id, query.from_user.first_name or "", int(parts[3]))
-    if result is None:
-        await query.answer("这道题已经结束或你已作答。")
+    events = engine.answer(asked, player_of(query.from_user), int(parts[3]))
+    recorded = first(events, AnswerRecorded)
+    if recorded is None:
+        await query.answer(NOT_COUNTED)
         return
-    await query.answer("✅ 回答正确！" if result.correct else "❌ 回答错误。", show_alert=False)
-    if result.everyone_answered:
-        await _close_and_continue(context, asked)
+    await query.answer("✅ 回答正确！" if recorded.correct else "❌ 回答错误。", show_alert=False)
+    await render(context, events)
 
 
 async def receive_fill_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """A typed answer to the running fill-in question; False if the text is not one."""
+    """A typed answer to a question sent as text; False if the message is not one."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     engine = engine_of(context)
     asked = None
     if message.reply_to_message is not None:
-        asked = engine.by_message(chat.id, message.reply_to_message.message_id)
-    elif chat.type == "private":
-        current = engine.current(chat.id)
-        asked = current if current is not None and current.item.kind == FILL else None
-    if asked is None or asked.item.kind != FILL:
+        asked = engine.by_message(room_of(chat.id), message.reply_to_message.message_id)
+    elif chat.type == ChatType.PRIVATE:
+        asked = engine.current(room_of(chat.id))
+    if asked is None or not _typed(context, asked):
         return False
-    result = engine.answer(asked, user.id, user.first_name or "", message.text or "")
-    if result is None:
+    reply = parse_reply(asked.item, message.text or "")
+    if reply is None:
+        await message.reply_text("请写出全部正确选项的序号，例如 1,3。")
+        return True
+    events = engine.answer(asked, player_of(user), reply)
+    recorded = first(events, AnswerRecorded)
+    if recorded is None:
         await message.reply_text("这道题已经结束或你已作答，答案不再计分。")
         return True
-    await message.reply_text("✅ 回答正确！" if result.correct else "❌ 回答错误，等公布答案吧。")
-    if result.everyone_answered:
-        await _close_and_continue(context, asked)
+    await message.reply_text("✅ 回答正确！" if recorded.correct else "❌ 回答错误，等公布答案吧。")
+    await render(context, events)
     return True
 
 
-async def question_timeout(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Time is up for a question: reveal, then the next one or the leaderboard."""
-    session_id, position = context.job.data
-    asked = engine_of(context).question(session_id, position)
-    if asked is not None and asked.session.status == "running" and asked.session.position == position:
-        await _close_and_continue(context, asked)
-
-
-async def _close_and_continue(
-    context: ContextTypes.DEFAULT_TYPE, asked: AskedQuestion, stop_poll: bool = False
-) -> None:
-    engine = engine_of(context)
-    if not engine.close_question(asked):
-        return  # the timer and the last answer raced; the other one continues
-    for job in context.job_queue.get_jobs_by_name(f"quiz:{asked.session.session_id}:{asked.position}"):
-        job.schedule_removal()
-    chat_id = asked.session.chat_id
-    message_id, poll_id = engine.sent_as(asked)
-    if poll_id is not None:
-        if stop_poll and message_id is not None:
-            with contextlib.suppress(TelegramError):  # already closed by its open_period
-                await context.bot.stop_poll(chat_id, message_id)
-    else:  # polls reveal the answer themselves; text questions get a reveal
-        item = asked.item
-        await context.bot.send_message(
-            chat_id,
-            f"第 {asked.number} 题答案：<b>{escape(item.correct_text)}</b>\n{escape(item.explanation)}",
-            parse_mode=ParseMode.HTML,
-        )
-    nxt = engine.advance(asked)
-    if nxt is not None:
-        await send_question(context, nxt)
-    else:
-        await post_leaderboard(context, chat_id, asked.session.session_id, "🏁 本轮答题结束！")
+def _typed(context: ContextTypes.DEFAULT_TYPE, asked: AskedQuestion) -> bool:
+    """Fill-in questions, and multi-select ones sent as text, are answered by typing."""
+    _, poll_id = engine_of(context).sent_as(asked)
+    return asked.item.kind == FILL or (asked.item.kind == MULTI and poll_id is None)
 
 
 async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stop: end the running session (closing its open poll) and post its leaderboard."""
-    engine = engine_of(context)
-    current = engine.current(update.effective_chat.id)
-    session = engine.stop(update.effective_chat.id)
-    if current is not None:
-        message_id, poll_id = engine.sent_as(current)
-        if poll_id is not None and message_id is not None:
-            with contextlib.suppress(TelegramError):
-                await context.bot.stop_poll(current.session.chat_id, message_id)
-    if session is None:
+    events = engine_of(context).stop(room_of(update.effective_chat.id))
+    if not events:
         await update.effective_message.reply_text("当前没有进行中的答题。发送 /quiz 开始。")
         return
-    for job in context.job_queue.jobs():
-        if job.name and job.name.startswith(f"quiz:{session.session_id}:"):
-            job.schedule_removal()
-    await post_leaderboard(context, session.chat_id, session.session_id, "⏹ 答题已结束。")
-
-
-async def post_leaderboard(context, chat_id: int, session_id: str, title: str) -> None:
-    board = engine_of(context).leaderboard(session_id)
-    await context.bot.send_message(chat_id, leaderboard_html(title, board), parse_mode=ParseMode.HTML)
-    log.info("event=quiz_finished chat=%s session=%s participants=%d", chat_id, session_id, len(board))
-
-
-def leaderboard_html(title: str, board: list[Standing], empty: str = "本轮没有人作答。") -> str:
-    if not board:
-        return f"{escape(title)}\n{escape(empty)}"
-    medals = ["🥇", "🥈", "🥉"]
-    lines = [f"<b>{escape(title)}</b>", "排行榜："]
-    for i, s in enumerate(board):
-        mark = medals[i] if i < 3 else f"{i + 1}."
-        lines.append(f"{mark} {escape(s.first_name)}：答对 {s.correct} 题（共答 {s.answered} 题）")
-    return "\n".join(lines)
+    await render(context, events)
 
 
 async def score_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/score: the member's own totals and accuracy."""
     user = update.effective_user
-    engine = engine_of(context)
-    totals = engine.user_totals(user.id)
+    engine, player = engine_of(context), player_of(user)
+    totals = engine.player_totals(player.player_id)
     if not totals.answered:
         await update.effective_message.reply_text("你还没有答过题。发送 /quiz 开始答题。")
         return
-    due = engine.review_due(user.id)
+    due = engine.review_due(player.player_id)
     review = f"\n有 {due} 道错题待复习，发送 /review 开始。" if due else ""
     await update.effective_message.reply_text(
         f"{user.first_name or '你'}的成绩：共答 {totals.answered} 题，答对 {totals.correct} 题，"
@@ -300,7 +150,7 @@ async def score_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def rank_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/rank: this chat's all-time leaderboard."""
-    board = engine_of(context).chat_ranking(update.effective_chat.id)
+    board = engine_of(context).room_ranking(room_of(update.effective_chat.id))
     await update.effective_message.reply_html(
         leaderboard_html("本群答题总排行", board, empty="本群还没有人答过题，发送 /quiz 开始。")
     )
@@ -309,15 +159,16 @@ async def rank_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/review: re-ask the member's due wrong answers."""
     try:
-        asked = engine_of(context).start_review(update.effective_chat.id, update.effective_user.id)
+        events = engine_of(context).start_review(
+            room_of(update.effective_chat.id), player_of(update.effective_user)
+        )
     except QuizError as exc:
         await update.effective_message.reply_text(str(exc))
         return
-    if asked is None:
+    if not events:
         await update.effective_message.reply_text("目前没有需要复习的错题，继续保持！")
         return
-    await update.effective_message.reply_text(f"🔁 错题复习：共 {asked.session.size} 题。")
-    await send_question(context, asked)
+    await render(context, events)
 
 
 async def daily_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -326,7 +177,7 @@ async def daily_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     chat_id = update.effective_chat.id
     engine = engine_of(context)
     if arg.lower() in {"off", "关闭", "取消"}:
-        engine.set_daily(chat_id, None)
+        engine.set_daily(room_of(chat_id), None)
         _unschedule_daily(context.application, chat_id)
         await update.effective_message.reply_text("已取消每日一题。")
         return
@@ -335,7 +186,7 @@ async def daily_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await update.effective_message.reply_text("用法：/daily 08:30 设置每日一题时间；/daily off 取消。")
         return
     hhmm = f"{int(match.group(1)):02d}:{match.group(2)}"
-    engine.set_daily(chat_id, hhmm)
+    engine.set_daily(room_of(chat_id), hhmm)
     schedule_daily(context.application, chat_id, hhmm)
     await update.effective_message.reply_text(f"已设置每日一题：每天 {hhmm}（北京时间）在本群出一道题。")
 
@@ -355,28 +206,27 @@ def _unschedule_daily(application: Application, chat_id: int) -> None:
 
 
 async def daily_question(context: ContextTypes.DEFAULT_TYPE) -> None:
-    engine = engine_of(context)
     try:
-        asked = engine.start(context.job.chat_id, 0, 1, mode="daily")
+        chat_id = context.job.chat_id  # positive ids are private chats: one participant
+        events = engine_of(context).start(room_of(chat_id), "", 1, mode=SessionMode.DAILY, solo=chat_id > 0)
     except QuizError:
         return  # a session is running here; today's question is skipped
-    await context.bot.send_message(context.job.chat_id, "☀️ 每日一题")
-    await send_question(context, asked)
+    await render(context, events)
 
 
 async def resume_after_restart(application: Application) -> None:
-    """Close sessions a restart interrupted (answers are kept) and re-arm daily questions."""
-    engine: QuizEngine = application.bot_data["quiz"]
-    for session in engine.interrupted_sessions():
-        engine.stop(session.chat_id, status="interrupted")
-        board = engine.leaderboard(session.session_id)
+    """End sessions a restart interrupted (answers are kept) and re-arm daily questions."""
+    engine = application.bot_data["quiz"]
+    events: list[Event] = engine.finish_interrupted(ROOM_PREFIX)
+    for finished in (e for e in events if isinstance(e, SessionFinished)):
         try:
             await application.bot.send_message(
-                session.chat_id,
-                leaderboard_html("⚠️ 机器人重启，上一轮答题已结束，已记录的答案全部保留。", board),
+                chat_of(finished.session.room),
+                leaderboard_html(FINISHED_TITLES[SessionStatus.INTERRUPTED], list(finished.leaderboard)),
                 parse_mode=ParseMode.HTML,
             )
         except TelegramError:
-            log.warning("event=quiz_resume_notice_failed chat=%s", session.chat_id)
-    for chat_id, hhmm in engine.dailies():
-        schedule_daily(application, chat_id, hhmm)
+            log.warning("event=quiz_resume_notice_failed room=%s", finished.session.room)
+    for room, hhmm in engine.dailies():
+        if room.startswith(ROOM_PREFIX):
+            schedule_daily(application, chat_of(room), hhmm)

@@ -1,417 +1,303 @@
-"""Quiz sessions, answers, scores, review and daily schedules, all in SQLite.
+"""The quiz session state machine: one call per user action, returning the events it caused.
 
-Chat-independent: the Telegram adapter and the console call it. Every answer is written the
-moment it arrives, so a restart loses none; a session left running by a restart is closed with
-its leaderboard when the bot comes back (see `interrupted_sessions`).
+Chat-independent: Telegram, the terminal and a web page call it and render the events (see
+`events.py`); none of them decides when a question closes or what comes next. Every answer is
+written the moment it arrives (storage.py), so a restart loses none; a session left running by a
+restart is ended with its leaderboard by `finish_interrupted`.
+
+Lifecycle of a question: pending → open (NextQuestion) → closed (QuestionClosed). Closing has
+one path, `_finish_question`, whatever closed it (timeout, the last answer, the organiser,
+/stop); with `Advance.AUTO` the next question opens at once, with `Advance.ORGANISER` it waits
+for `next_question`.
 """
 
 from __future__ import annotations
 
 import random
 import secrets
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 from bot.core.database import Database
 from bot.core.quiz.bank import QuizBank
-from bot.core.quiz.items import CHOICE, FILL, JUDGE, KIND_NAMES, QuizItem, answer_matches
+from bot.core.quiz.events import (
+    AnswerRecorded,
+    AnswerRejected,
+    Event,
+    NextQuestion,
+    PlayerJoined,
+    QuestionClosed,
+    SessionFinished,
+    SessionStarted,
+)
+from bot.core.quiz.items import FILL, QuizItem, answer_matches, options_right
+from bot.core.quiz.model import (
+    DEFAULT_QUESTIONS,
+    MAX_QUESTIONS,
+    Advance,
+    AskedQuestion,
+    CloseReason,
+    ItemStats,
+    Player,
+    QuestionState,
+    Rejection,
+    Session,
+    SessionMode,
+    SessionStatus,
+    Standing,
+)
+from bot.core.quiz.picking import draw
+from bot.core.quiz.storage import ALREADY_RUNNING, QuizError, QuizStore
 
-MAX_QUESTIONS = 20
-DEFAULT_QUESTIONS = 5
-REVIEW_STEPS_DAYS = (0, 1, 3, 7, 14, 30)  # Leitner boxes: a wrong answer goes back to box 0
+DEFAULT_SOURCE = "讲话"  # sessions without a keyword draw from the speech first (the study topic)
+Reply = str | int | Sequence[int]  # typed text, one option index, or several (multi-select)
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS quiz_sessions (
-    session_id TEXT PRIMARY KEY,
-    chat_id INTEGER NOT NULL,
-    owner_id INTEGER NOT NULL,
-    mode TEXT NOT NULL,                 -- quiz | review | daily
-    size INTEGER NOT NULL,
-    status TEXT NOT NULL,               -- running | finished | stopped | interrupted
-    position INTEGER NOT NULL DEFAULT 0,
-    created_at REAL NOT NULL,
-    finished_at REAL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS one_running_session_per_chat
-    ON quiz_sessions(chat_id) WHERE status = 'running';
-CREATE TABLE IF NOT EXISTS quiz_questions (
-    session_id TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    item_id TEXT NOT NULL,
-    poll_id TEXT,
-    message_id INTEGER,
-    closed INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (session_id, position)
-);
-CREATE INDEX IF NOT EXISTS quiz_questions_poll ON quiz_questions(poll_id);
-CREATE TABLE IF NOT EXISTS quiz_attempts (
-    session_id TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    chat_id INTEGER NOT NULL,
-    user_id INTEGER NOT NULL,
-    first_name TEXT NOT NULL,
-    item_id TEXT NOT NULL,
-    reply TEXT NOT NULL,
-    correct INTEGER NOT NULL,
-    answered_at REAL NOT NULL,
-    PRIMARY KEY (session_id, position, user_id)
-);
-CREATE TABLE IF NOT EXISTS quiz_review (
-    user_id INTEGER NOT NULL,
-    item_id TEXT NOT NULL,
-    box INTEGER NOT NULL,
-    due_at REAL NOT NULL,
-    PRIMARY KEY (user_id, item_id)
-);
-CREATE TABLE IF NOT EXISTS quiz_daily (
-    chat_id INTEGER PRIMARY KEY,
-    hhmm TEXT NOT NULL
-);
-"""
-ALREADY_RUNNING = "本群已有一场答题正在进行，请先答完或发送 /stop 结束。"
-
-
-class QuizError(Exception):
-    """Something the user asked for cannot be done; the message says why, in Chinese."""
-
-
-@dataclass(frozen=True)
-class Session:
-    session_id: str
-    chat_id: int
-    owner_id: int
-    mode: str
-    size: int
-    status: str
-    position: int
-
-
-@dataclass(frozen=True)
-class AskedQuestion:
-    session: Session
-    position: int  # 0-based
-    item: QuizItem
-
-    @property
-    def number(self) -> int:
-        return self.position + 1
-
-    @property
-    def heading(self) -> str:
-        return f"第 {self.number}/{self.session.size} 题（{KIND_NAMES[self.item.kind]}）"
-
-
-@dataclass(frozen=True)
-class AttemptResult:
-    correct: bool
-    item: QuizItem
-    everyone_answered: bool  # every participant of the session has answered this question
-
-
-@dataclass(frozen=True)
-class Standing:
-    user_id: int
-    first_name: str
-    correct: int
-    answered: int
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
+__all__ = [
+    "ALREADY_RUNNING",
+    "DEFAULT_QUESTIONS",
+    "DEFAULT_SOURCE",
+    "MAX_QUESTIONS",
+    "QuizEngine",
+    "QuizError",
+]
 
 
 class QuizEngine:
-    def __init__(self, db: Database, bank: QuizBank, clock=time.time) -> None:
-        self._db = db
-        self._clock = clock
+    def __init__(
+        self,
+        db: Database,
+        bank: QuizBank,
+        clock: Callable[[], float] = time.time,
+        default_source: str | None = DEFAULT_SOURCE,
+    ) -> None:
+        self.store = QuizStore(db, clock)
+        self.default_source = default_source
+        self._lock = threading.RLock()  # one action at a time: a web server may call from threads
+        self._items: dict[str, QuizItem] = {}
         self.replace_bank(bank)
-        db.executescript(SCHEMA)
 
     def replace_bank(self, bank: QuizBank) -> None:
         """New material, new questions; items already asked stay answerable by id."""
-        previous = getattr(self, "_items", {})
         self.bank = bank
-        self._items = {**previous, **bank.by_id()}
+        self._items = {**self._items, **bank.by_id()}
 
-    # ------------------------------------------------------------- sessions
-    def start(self, chat_id: int, owner_id: int, size: int = DEFAULT_QUESTIONS, keyword: str | None = None,
-              mode: str = "quiz", seed: int | None = None) -> AskedQuestion:  # fmt: skip
+    # ---------------------------------------------------------------- actions
+    def start(
+        self, room: str, owner_id: str, size: int = DEFAULT_QUESTIONS, keyword: str | None = None, *,
+        mode: SessionMode = SessionMode.QUIZ, seed: int | None = None, solo: bool = False,
+        advance: Advance = Advance.AUTO,
+    ) -> list[Event]:  # fmt: skip
+        """A new session in the room: [SessionStarted, NextQuestion] (or, with an organiser, no question yet)."""
         if not 1 <= size <= MAX_QUESTIONS:
             raise QuizError(f"题目数量应在 1 到 {MAX_QUESTIONS} 之间，例如 /quiz 5。")
-        if self.running(chat_id) is not None:
+        if self.store.running(room) is not None:
             raise QuizError(ALREADY_RUNNING)
         pool = self.bank.matching(keyword)
         if not pool:
             raise QuizError(f"没有找到与“{keyword}”相关的题目。可以换个关键词，或发送 /docs 查看资料目录。")
-        items = _pick(pool, size, random.Random(seed if seed is not None else secrets.randbits(32)))
-        return self._create(chat_id, owner_id, mode, items)
+        preferred = self.bank.matching(self.default_source) if not keyword and self.default_source else None
+        rng = random.Random(seed if seed is not None else secrets.randbits(32))
+        return self._create(room, owner_id, mode, draw(pool, size, rng, preferred), solo, advance)
 
-    def start_review(self, chat_id: int, user_id: int, limit: int = 10) -> AskedQuestion | None:
-        """A personal session of the user's due wrong answers (None when nothing is due)."""
-        rows = self._db.query(
-            "SELECT item_id FROM quiz_review WHERE user_id = ? AND due_at <= ? ORDER BY due_at LIMIT ?",
-            (user_id, self._clock(), limit),
-        )
-        items = [self._items[r["item_id"]] for r in rows if r["item_id"] in self._items]
+    def start_review(self, room: str, player: Player, limit: int = 10) -> list[Event]:
+        """A personal session of the player's due wrong answers ([] when nothing is due)."""
+        items = [self._items[i] for i in self.store.due_items(player.player_id, limit) if i in self._items]
         if not items:
-            return None
-        if self.running(chat_id) is not None:
+            return []
+        if self.store.running(room) is not None:
             raise QuizError(ALREADY_RUNNING)
-        return self._create(chat_id, user_id, "review", items)
+        return self._create(room, player.player_id, SessionMode.REVIEW, items, True, Advance.AUTO)
 
-    def _create(self, chat_id: int, owner_id: int, mode: str, items: list[QuizItem]) -> AskedQuestion:
-        session_id = secrets.token_hex(4)
-        try:
-            with self._db.transaction() as db:
-                db.execute(
-                    "INSERT INTO quiz_sessions VALUES (?, ?, ?, ?, ?, 'running', 0, ?, NULL)",
-                    (session_id, chat_id, owner_id, mode, len(items), self._clock()),
-                )
-                db.executemany(
-                    "INSERT INTO quiz_questions (session_id, position, item_id) VALUES (?, ?, ?)",
-                    [(session_id, i, item.item_id) for i, item in enumerate(items)],
-                )
-        except Exception as exc:  # the unique index: two /quiz at the same moment
-            if "UNIQUE" in str(exc):
-                raise QuizError(ALREADY_RUNNING) from exc
-            raise
-        current = self.current(chat_id)
-        assert current is not None
-        return current
+    def join(self, session_id: str, player: Player) -> list[Event]:
+        """A player announces themselves (a web page does; Telegram players join by answering)."""
+        with self._lock:
+            session = self.store.session(session_id)
+            if session is None or not session.running:
+                raise QuizError("这场答题已经结束。")
+            self.store.join(session_id, player)
+            return [PlayerJoined(session, player)]
 
-    def running(self, chat_id: int) -> Session | None:
-        rows = self._db.query(
-            "SELECT * FROM quiz_sessions WHERE chat_id = ? AND status = 'running'", (chat_id,)
-        )
-        return _session(rows[0]) if rows else None
+    def answer(self, asked: AskedQuestion, player: Player, reply: Reply) -> list[Event]:
+        """Record a player's first answer; the answer that completes a question also closes it."""
+        with self._lock:
+            session = self.store.session(asked.session.session_id)
+            state = self.store.question(asked.session.session_id, asked.position)
+            if session is None or state is None or not session.running or state[1] != QuestionState.OPEN:
+                return [AnswerRejected(asked, player, Rejection.CLOSED)]
+            if session.mode == SessionMode.REVIEW and player.player_id != session.owner_id:
+                return [AnswerRejected(asked, player, Rejection.NOT_PARTICIPANT)]
+            correct, text = score(asked.item, reply)
+            if not self.store.record_attempt(
+                session, asked.position, player, asked.item.item_id, text, correct
+            ):
+                return [AnswerRejected(asked, player, Rejection.ALREADY_ANSWERED)]
+            events: list[Event] = [AnswerRecorded(asked, player, correct, text)]
+            if self._everyone_answered(session, asked.position):
+                events += self._finish_question(session, asked.position, CloseReason.ALL_ANSWERED)
+            return events
 
-    def session(self, session_id: str) -> Session | None:
-        rows = self._db.query("SELECT * FROM quiz_sessions WHERE session_id = ?", (session_id,))
-        return _session(rows[0]) if rows else None
+    def timeout(self, session_id: str, position: int) -> list[Event]:
+        """Time is up for a question; [] if it had closed already."""
+        with self._lock:
+            session = self.store.session(session_id)
+            if session is None or not session.running or session.position != position:
+                return []
+            return self._finish_question(session, position, CloseReason.TIMEOUT)
 
-    def current(self, chat_id: int) -> AskedQuestion | None:
-        session = self.running(chat_id)
-        if session is None:
-            return None
-        return self.question(session.session_id, session.position)
+    def close(self, session_id: str) -> list[Event]:
+        """The organiser reveals the current question's answer now."""
+        with self._lock:
+            session = self.store.session(session_id)
+            if session is None or not session.running:
+                return []
+            return self._finish_question(session, session.position, CloseReason.ORGANISER)
 
-    def question(self, session_id: str, position: int) -> AskedQuestion | None:
-        session = self.session(session_id)
-        rows = self._db.query(
-            "SELECT item_id FROM quiz_questions WHERE session_id = ? AND position = ?", (session_id, position)
-        )
-        if session is None or not rows or rows[0]["item_id"] not in self._items:
-            return None
-        return AskedQuestion(session, position, self._items[rows[0]["item_id"]])
+    def next_question(self, session_id: str) -> list[Event]:
+        """The organiser moves on: close the current question if open, then the next one or the end."""
+        with self._lock:
+            session = self.store.session(session_id)
+            if session is None or not session.running:
+                return []
+            state = self.store.question(session_id, session.position)
+            if state is not None and state[1] == QuestionState.PENDING:  # nothing asked yet
+                return self._open(session, session.position)
+            events = self._finish_question(session, session.position, CloseReason.ORGANISER, advance=False)
+            return events + self._advance(session, session.position)
 
-    def attach_message(self, session_id: str, position: int, message_id: int, poll_id: str | None) -> None:
-        with self._db.transaction() as db:
-            db.execute(
-                "UPDATE quiz_questions SET message_id = ?, poll_id = ? WHERE session_id = ? AND position = ?",
-                (message_id, poll_id, session_id, position),
-            )
+    def stop(self, room: str, status: SessionStatus = SessionStatus.STOPPED) -> list[Event]:
+        """End the room's running session: [QuestionClosed?, SessionFinished], or [] if none runs."""
+        with self._lock:
+            session = self.store.running(room)
+            if session is None:
+                return []
+            events = self._finish_question(session, session.position, CloseReason.STOPPED)
+            return events + self._end(session, status)
 
-    def sent_as(self, asked: AskedQuestion) -> tuple[int | None, str | None]:
-        """The chat message id and poll id a question was sent as."""
-        rows = self._db.query(
-            "SELECT message_id, poll_id FROM quiz_questions WHERE session_id = ? AND position = ?",
-            (asked.session.session_id, asked.position),
-        )
-        return (rows[0]["message_id"], rows[0]["poll_id"]) if rows else (None, None)
+    def finish_interrupted(self, room_prefix: str = "") -> list[Event]:
+        """End the sessions a restart left running in rooms of one front end (answers are kept)."""
+        events: list[Event] = []
+        for session in self.store.all_running(room_prefix):
+            events += self.stop(session.room, SessionStatus.INTERRUPTED)
+        return events
 
-    def by_poll(self, poll_id: str) -> AskedQuestion | None:
-        rows = self._db.query("SELECT session_id, position FROM quiz_questions WHERE poll_id = ?", (poll_id,))
-        return self.question(rows[0]["session_id"], rows[0]["position"]) if rows else None
+    # ------------------------------------------------------------ state machine
+    def _create(
+        self, room: str, owner_id: str, mode: SessionMode, items: list[QuizItem], solo: bool, advance: Advance
+    ) -> list[Event]:
+        with self._lock:
+            session = Session(secrets.token_hex(6), room, owner_id, mode, len(items), SessionStatus.RUNNING, 0,
+                              advance, solo)  # fmt: skip
+            self.store.create_session(session, [item.item_id for item in items])
+            started: list[Event] = [SessionStarted(session)]
+            return started if advance == Advance.ORGANISER else started + self._open(session, 0)
 
-    def by_message(self, chat_id: int, message_id: int) -> AskedQuestion | None:
-        rows = self._db.query(
-            "SELECT q.session_id, q.position FROM quiz_questions q JOIN quiz_sessions s USING (session_id) "
-            "WHERE s.chat_id = ? AND q.message_id = ?",
-            (chat_id, message_id),
-        )
-        return self.question(rows[0]["session_id"], rows[0]["position"]) if rows else None
+    def _open(self, session: Session, position: int) -> list[Event]:
+        if not self.store.open_question(session.session_id, position):
+            return []
+        asked = self.question(session.session_id, position)
+        return [NextQuestion(asked)] if asked is not None else []
 
-    # -------------------------------------------------------------- answers
-    def answer(
-        self, asked: AskedQuestion, user_id: int, first_name: str, reply: str | int
-    ) -> AttemptResult | None:
-        """Record an answer (option index or typed text). None: closed, finished, or answered before."""
-        session = self.session(asked.session.session_id)
-        if session is None or session.status != "running" or session.position != asked.position:
-            return None
-        if session.mode == "review" and user_id != session.owner_id:
-            return None
-        if self._is_closed(asked):
-            return None
-        item = asked.item
-        if isinstance(reply, int):
-            correct = reply == item.correct if item.kind in (CHOICE, JUDGE) else False
-            text = item.options[reply] if 0 <= reply < len(item.options) else str(reply)
-        else:
-            correct, text = answer_matches(item, reply), reply
-        now = self._clock()
-        with self._db.transaction() as db:
-            inserted = db.execute(
-                "INSERT OR IGNORE INTO quiz_attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    session.session_id,
-                    asked.position,
-                    session.chat_id,
-                    user_id,
-                    first_name[:64] or "同学",
-                    item.item_id,
-                    text[:200],
-                    int(correct),
-                    now,
-                ),  # fmt: skip
-            ).rowcount
-            if inserted:
-                self._update_review(db, user_id, item.item_id, correct, now)
-        if not inserted:
-            return None  # a second answer from the same person does not count
-        return AttemptResult(correct, item, self._everyone_answered(session, asked.position))
+    def _finish_question(
+        self, session: Session, position: int, reason: CloseReason, advance: bool = True
+    ) -> list[Event]:
+        """The one way a question closes; then (auto sessions) the next question or the end."""
+        if not self.store.close_question(session.session_id, position):
+            return []  # not open: a timer and the last answer raced, or never asked
+        asked = self.question(session.session_id, position)
+        answered, correct = self.store.tally(session.session_id, position)
+        board = tuple(self.leaderboard(session.session_id))
+        events: list[Event] = [QuestionClosed(asked, reason, answered, correct, board)] if asked else []
+        if advance and reason != CloseReason.STOPPED and session.advance == Advance.AUTO:
+            events += self._advance(session, position)
+        return events
 
-    def _update_review(self, db, user_id: int, item_id: str, correct: bool, now: float) -> None:
-        row = db.execute(
-            "SELECT box FROM quiz_review WHERE user_id = ? AND item_id = ?", (user_id, item_id)
-        ).fetchone()
-        if row is None and correct:
-            return  # right the first time: nothing to review
-        box = 0 if not correct else min((row["box"] if row else 0) + 1, len(REVIEW_STEPS_DAYS) - 1)
-        if correct and box == len(REVIEW_STEPS_DAYS) - 1:
-            db.execute("DELETE FROM quiz_review WHERE user_id = ? AND item_id = ?", (user_id, item_id))
-            return
-        db.execute(
-            "INSERT INTO quiz_review VALUES (?, ?, ?, ?) ON CONFLICT(user_id, item_id) "
-            "DO UPDATE SET box = excluded.box, due_at = excluded.due_at",
-            (user_id, item_id, box, now + REVIEW_STEPS_DAYS[box] * 86400),
-        )
+    def _advance(self, session: Session, position: int) -> list[Event]:
+        if position + 1 >= session.size:
+            return self._end(session, SessionStatus.FINISHED)
+        return self._open(session, position + 1)
 
-    def _is_closed(self, asked: AskedQuestion) -> bool:
-        rows = self._db.query(
-            "SELECT closed FROM quiz_questions WHERE session_id = ? AND position = ?",
-            (asked.session.session_id, asked.position),
-        )
-        return bool(rows and rows[0]["closed"])
+    def _end(self, session: Session, status: SessionStatus) -> list[Event]:
+        if not self.store.end_session(session.session_id, status):
+            return []
+        ended = self.store.session(session.session_id)
+        assert ended is not None
+        return [SessionFinished(ended, tuple(self.leaderboard(session.session_id)))]
 
     def _everyone_answered(self, session: Session, position: int) -> bool:
-        if session.chat_id > 0 or session.mode == "review":
-            return True  # a private chat or a personal review has one participant
-        rows = self._db.query(
-            "SELECT COUNT(DISTINCT user_id) AS people, "
-            "SUM(CASE WHEN position = ? THEN 1 ELSE 0 END) AS here FROM quiz_attempts WHERE session_id = ?",
-            (position, session.session_id),
-        )
-        people, here = rows[0]["people"] or 0, rows[0]["here"] or 0
-        return position > 0 and people > 0 and here >= people
+        if session.solo:
+            return True  # a private chat, the terminal or a review has one participant
+        joined, known = self.store.participants(session.session_id)
+        answered, _ = self.store.tally(session.session_id, position)
+        # without a list of players, the first question shows who is present
+        return (position > 0 or joined > 0) and known > 0 and answered >= known
 
-    def close_question(self, asked: AskedQuestion) -> bool:
-        """Mark the question closed; False if it already was (a timer and the last answer raced)."""
-        with self._db.transaction() as db:
-            changed = db.execute(
-                "UPDATE quiz_questions SET closed = 1 WHERE session_id = ? AND position = ? AND closed = 0",
-                (asked.session.session_id, asked.position),
-            ).rowcount
-        return bool(changed)
+    # ------------------------------------------------------------------ reads
+    def running(self, room: str) -> Session | None:
+        return self.store.running(room)
 
-    def advance(self, asked: AskedQuestion) -> AskedQuestion | None:
-        """The next question, or None when the session is over (then it is finished)."""
-        session = asked.session
-        nxt = asked.position + 1
-        with self._db.transaction() as db:
-            if nxt >= session.size:
-                db.execute(
-                    "UPDATE quiz_sessions SET status = 'finished', finished_at = ? WHERE session_id = ? AND status = 'running'",
-                    (self._clock(), session.session_id),
-                )
-                return None
-            db.execute(
-                "UPDATE quiz_sessions SET position = ? WHERE session_id = ? AND position = ?",
-                (nxt, session.session_id, asked.position),
-            )
-        return self.question(session.session_id, nxt)
+    def session(self, session_id: str) -> Session | None:
+        return self.store.session(session_id)
 
-    def stop(self, chat_id: int, status: str = "stopped") -> Session | None:
-        session = self.running(chat_id)
-        if session is None:
+    def current(self, room: str) -> AskedQuestion | None:
+        """The running session's latest question (open, or closed and waiting for the organiser)."""
+        session = self.store.running(room)
+        return self.question(session.session_id, session.position) if session is not None else None
+
+    def question(self, session_id: str, position: int) -> AskedQuestion | None:
+        session = self.store.session(session_id)
+        found = self.store.question(session_id, position)
+        if session is None or found is None or found[0] not in self._items:
             return None
-        with self._db.transaction() as db:
-            db.execute(
-                "UPDATE quiz_sessions SET status = ?, finished_at = ? WHERE session_id = ?",
-                (status, self._clock(), session.session_id),
-            )
-            db.execute("UPDATE quiz_questions SET closed = 1 WHERE session_id = ?", (session.session_id,))
-        return self.session(session.session_id)
+        return AskedQuestion(session, position, self._items[found[0]], found[1])
 
-    def interrupted_sessions(self) -> list[Session]:
-        """Sessions a restart left running: the bot closes them with their leaderboard."""
-        rows = self._db.query("SELECT * FROM quiz_sessions WHERE status = 'running'")
-        return [_session(r) for r in rows]
+    def by_poll(self, poll_id: str) -> AskedQuestion | None:
+        found = self.store.by_poll(poll_id)
+        return self.question(*found) if found else None
 
-    # --------------------------------------------------------------- scores
+    def by_message(self, room: str, message_id: int) -> AskedQuestion | None:
+        found = self.store.by_message(room, message_id)
+        return self.question(*found) if found else None
+
+    def attach_message(self, asked: AskedQuestion, message_id: int, poll_id: str | None) -> None:
+        """Remember which chat message (and poll) shows a question, to find it from a reply or vote."""
+        self.store.attach_message(asked.session.session_id, asked.position, message_id, poll_id)
+
+    def sent_as(self, asked: AskedQuestion) -> tuple[int | None, str | None]:
+        return self.store.sent_as(asked.session.session_id, asked.position)
+
     def leaderboard(self, session_id: str) -> list[Standing]:
-        return self._standings("session_id = ?", (session_id,))
+        return self.store.standings("session_id = ?", (session_id,))
 
-    def chat_ranking(self, chat_id: int, limit: int = 10) -> list[Standing]:
-        return self._standings("chat_id = ?", (chat_id,))[:limit]
+    def room_ranking(self, room: str, limit: int = 10) -> list[Standing]:
+        return self.store.standings("room = ?", (room,))[:limit]
 
-    def user_totals(self, user_id: int) -> Standing:
-        rows = self._standings("user_id = ?", (user_id,))
-        return rows[0] if rows else Standing(user_id, "", 0, 0)
+    def player_totals(self, player_id: str) -> Standing:
+        rows = self.store.standings("player_id = ?", (player_id,))
+        return rows[0] if rows else Standing(player_id, "", 0, 0)
 
-    def _standings(self, where: str, params: tuple) -> list[Standing]:
-        rows = self._db.query(
-            f"SELECT user_id, MAX(first_name) AS first_name, SUM(correct) AS correct, COUNT(*) AS answered, "
-            f"MAX(answered_at) AS last FROM quiz_attempts WHERE {where} GROUP BY user_id "
-            "ORDER BY correct DESC, answered ASC, last ASC",
-            params,
-        )
-        return [Standing(r["user_id"], r["first_name"], int(r["correct"]), int(r["answered"])) for r in rows]
+    def review_due(self, player_id: str) -> int:
+        return self.store.count_due(player_id)
 
-    def review_due(self, user_id: int) -> int:
-        rows = self._db.query(
-            "SELECT COUNT(*) AS n FROM quiz_review WHERE user_id = ? AND due_at <= ?",
-            (user_id, self._clock()),
-        )
-        return int(rows[0]["n"])
+    def hardest_items(
+        self, limit: int = 10, min_answered: int = 1
+    ) -> list[tuple[ItemStats, QuizItem | None]]:
+        """Items answered at least `min_answered` times, lowest share of right answers first."""
+        stats = [s for s in self.store.item_stats() if s.answered >= min_answered]
+        stats.sort(key=lambda s: (s.correct_rate, -s.answered, s.item_id))
+        return [(s, self._items.get(s.item_id)) for s in stats[:limit]]
 
-    # --------------------------------------------------------------- daily
-    def set_daily(self, chat_id: int, hhmm: str | None) -> None:
-        with self._db.transaction() as db:
-            if hhmm is None:
-                db.execute("DELETE FROM quiz_daily WHERE chat_id = ?", (chat_id,))
-            else:
-                db.execute(
-                    "INSERT INTO quiz_daily VALUES (?, ?) ON CONFLICT(chat_id) DO UPDATE SET hhmm = excluded.hhmm",
-                    (chat_id, hhmm),
-                )
+    def set_daily(self, room: str, hhmm: str | None) -> None:
+        self.store.set_daily(room, hhmm)
 
-    def dailies(self) -> list[tuple[int, str]]:
-        return [(r["chat_id"], r["hhmm"]) for r in self._db.query("SELECT chat_id, hhmm FROM quiz_daily")]
+    def dailies(self) -> list[tuple[str, str]]:
+        return self.store.dailies()
 
 
-def _session(row) -> Session:
-    return Session(row["session_id"], row["chat_id"], row["owner_id"], row["mode"], row["size"], row["status"],
-                   row["position"])  # fmt: skip
-
-
-def _pick(pool: list[QuizItem], size: int, rng: random.Random) -> list[QuizItem]:
-    """A varied draw: kinds take turns, and a passage is reused only when no other is left."""
-    by_kind: dict[str, list[QuizItem]] = {}
-    for item in rng.sample(pool, len(pool)):
-        by_kind.setdefault(item.kind, []).append(item)
-    order = [k for k in (CHOICE, FILL, JUDGE) if k in by_kind]
-    picked: list[QuizItem] = []
-    used: set[str] = set()
-    while len(picked) < size and any(by_kind.values()):
-        for kind in order:
-            bucket = by_kind[kind]
-            if not bucket or len(picked) >= size:
-                continue
-            fresh = next(
-                (i for i in reversed(range(len(bucket))) if bucket[i].passage_id not in used), len(bucket) - 1
-            )
-            item = bucket.pop(fresh)
-            picked.append(item)
-            used.add(item.passage_id)
-    return picked
+def score(item: QuizItem, reply: Reply) -> tuple[bool, str]:
+    """Right or wrong, and the reply as text; a choice is right only if it is exactly the correct set."""
+    if isinstance(reply, str):
+        return answer_matches(item, reply), reply
+    chosen = sorted({reply} if isinstance(reply, int) else set(reply))
+    text = "|".join(item.options[i] if 0 <= i < len(item.options) else str(i) for i in chosen)
+    return item.kind != FILL and options_right(item, chosen), text

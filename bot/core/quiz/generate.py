@@ -61,9 +61,9 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
         stem = _stem(phrase)
         if stem is None or phrase.topic == "problem":
             continue  # a part's problems are asked as structure items
-        if phrase.topic == "formulation" and not _from_speech(phrase):
-            if sum(phrase.text in t for t in texts) < 2:
-                continue  # a law's wording is a 提法 when several texts repeat it (对人民负责，受人民监督)
+        law_wording = phrase.topic == "formulation" and not _from_speech(phrase)
+        if law_wording and sum(phrase.text in t for t in texts) < 2:
+            continue  # a law's wording is a 提法 when several texts repeat it (对人民负责，受人民监督)
         made = _multi(phrase, pools, rng) if MULTI in settings.kinds else None
         if made is not None:
             items.append(made)

@@ -76,6 +76,11 @@ class QuizItem:
         return [self.correct] if 0 <= self.correct < len(self.options) else []
 
     @property
+    def correct_options(self) -> frozenset[int]:
+        """`right_options` as a set (the name the quiz engine's API first published; the live session uses it)."""
+        return frozenset(self.right_options)
+
+    @property
     def cited(self) -> list[str]:
         """Every passage the item is drawn from (the first is `passage_id`)."""
         return self.passage_ids or ([self.passage_id] if self.passage_id else [])

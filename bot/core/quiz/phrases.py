@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import cn2an
-
 from corpus.chunking import split_sentences
 from corpus.model import Passage
 
@@ -125,6 +123,8 @@ def _numbers(passage: Passage, sentence: str) -> list[KeyPhrase]:
 def to_int(digits: str) -> int | None:
     if digits.isdigit():
         return int(digits)
+    import cn2an  # slow to import: only quiz generation needs it, `ask` does not
+
     try:
         value = cn2an.cn2an(digits.replace("两", "二"), "strict")
     except (ValueError, KeyError):
@@ -137,6 +137,8 @@ def format_like(value: int, original: str, unit: str) -> str:
     digits = original[: len(original) - len(unit)]
     if digits.isdigit():
         return f"{value}{unit}"
+    import cn2an
+
     text = cn2an.an2cn(value)
     if text.startswith("一十"):
         text = text[1:]  # 十五, not 一十五

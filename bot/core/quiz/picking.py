@@ -1,0 +1,41 @@
+"""Which items a session asks: varied kinds and passages, the study topic's document first."""
+
+from __future__ import annotations
+
+import random
+
+from bot.core.quiz.items import CHOICE, FILL, JUDGE, MULTI, QuizItem
+
+KIND_TURNS = (CHOICE, FILL, JUDGE, MULTI)  # kinds take turns in this order; newer kinds follow
+
+
+def draw(
+    pool: list[QuizItem], size: int, rng: random.Random, preferred: list[QuizItem] | None = None
+) -> list[QuizItem]:
+    """`size` items: from `preferred` (the default source, e.g. the speech) while it lasts, then the pool."""
+    first = varied(preferred or [], size, rng)
+    taken = {i.item_id for i in first}
+    rest = [i for i in pool if i.item_id not in taken]
+    return first + varied(rest, size - len(first), rng)
+
+
+def varied(pool: list[QuizItem], size: int, rng: random.Random) -> list[QuizItem]:
+    """A varied draw: kinds take turns, and a passage is reused only when no other is left."""
+    by_kind: dict[str, list[QuizItem]] = {}
+    for item in rng.sample(pool, len(pool)):
+        by_kind.setdefault(item.kind, []).append(item)
+    order = [k for k in KIND_TURNS if k in by_kind] + sorted(k for k in by_kind if k not in KIND_TURNS)
+    picked: list[QuizItem] = []
+    used: set[str] = set()
+    while len(picked) < size and any(by_kind.values()):
+        for kind in order:
+            bucket = by_kind[kind]
+            if not bucket or len(picked) >= size:
+                continue
+            fresh = next(
+                (i for i in reversed(range(len(bucket))) if bucket[i].passage_id not in used), len(bucket) - 1
+            )
+            item = bucket.pop(fresh)
+            picked.append(item)
+            used.add(item.passage_id)
+    return picked

@@ -1,0 +1,138 @@
+"""The ONNX Runtime encoder against the sentence-transformers reference, and its loading rules."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from corpus.bundled import BUNDLED_DIR
+from corpus.cleaning import normalize_for_matching
+from index.encoder import DEFAULT_MODEL, default_model_dir, default_onnx_dir, load_encoder
+from index.hybrid import sentence_units
+from index.onnx_encoder import ONNX_CONFIG, open_onnx_encoder
+from index.onnx_export import export_onnx, onnx_stamp
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = [
+    "创建品牌的主题是什么？",
+    "坚持高位推动，解决连续性和精准性差的问题",
+    "中华人民共和国是全国各族人民共同缔造的统一的多民族国家。",
+    "What should every department do with its funds?",
+    "龍川江邊要整個坐的地方 ～ ＡＢＣ　１２３",
+    "短",
+]
+
+
+@pytest.fixture(scope="module")
+def onnx_encoder():
+    """The export production uses (made by `policybot model prepare`; made here if missing)."""
+    export_onnx(default_model_dir(), default_onnx_dir())
+    encoder = open_onnx_encoder(DEFAULT_MODEL, default_model_dir(), default_onnx_dir())
+    assert encoder is not None
+    return encoder
+
+
+@pytest.mark.slow
+def test_onnx_vectors_match_the_reference(onnx_encoder, reference_encoder, passages) -> None:
+    texts = SAMPLES + [p.index_text() for p in passages[::40]]
+    for encode in ("encode_queries", "encode_passages"):
+        ours = getattr(onnx_encoder, encode)(texts)
+        reference = getattr(reference_encoder, encode)(texts)
+        assert ours.shape == reference.shape
+        np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
+        cosines = np.sum(ours * reference, axis=1)
+        assert cosines.min() >= 0.99, (encode, cosines.min())
+
+
+@pytest.mark.slow
+def test_batching_and_padding_barely_change_a_vector(onnx_encoder, passages) -> None:
+    """Dynamic int8 scales activations per batch, so batch mates matter, but only slightly."""
+    texts = [p.index_text() for p in passages[:70]]  # mixed lengths, several batches
+    together = onnx_encoder.encode_passages(texts)
+    alone = np.stack([onnx_encoder.encode_passages([t])[0] for t in texts[:8]])
+    cosines = np.sum(together[:8] * alone, axis=1)
+    assert cosines.min() >= 0.995, cosines
+
+
+@pytest.mark.slow
+def test_onnx_ranks_the_speech_like_the_reference(onnx_encoder, reference_encoder, passages) -> None:
+    """Dense ranking of the speech's passages and sentences for its questions, both encoders."""
+    speech_ids = {path.stem for path in (BUNDLED_DIR / "speech").iterdir()}
+    speech = [p for p in passages if p.doc_id in speech_ids]
+    sentences, offsets = sentence_units(speech)
+    texts = [p.index_text() for p in speech] + sentences
+    owner = np.concatenate([np.arange(len(speech)), np.repeat(np.arange(len(speech)), np.diff(offsets))])
+    rows = [json.loads(line) for line in (ROOT / "benchmarks/data/speech_qa.jsonl").open(encoding="utf-8")]
+    gold = [
+        {
+            i
+            for i, p in enumerate(speech)
+            if normalize_for_matching(r["expect"]) in normalize_for_matching(p.text)
+        }
+        for r in rows
+    ]
+
+    def top5(encoder) -> list[list[int]]:
+        scores = encoder.encode_queries([r["q"] for r in rows]) @ encoder.encode_passages(texts).T
+        return [list(dict.fromkeys(owner[np.argsort(-row)]))[:5] for row in scores]
+
+    ours, reference = top5(onnx_encoder), top5(reference_encoder)
+    assert all(gold) and len(speech) > 10
+    hit5 = [np.mean([bool(set(t) & g) for t, g in zip(run, gold)]) for run in (ours, reference)]
+    assert hit5[0] >= hit5[1] - 0.05, hit5
+    assert np.mean([o[0] in r[:3] for o, r in zip(ours, reference)]) >= 0.9
+
+
+def test_int8_export_has_its_own_identity(onnx_encoder) -> None:
+    assert onnx_encoder.info.variant == "int8"
+    assert onnx_encoder.name == f"{DEFAULT_MODEL}@onnx-int8"
+    assert load_encoder(backend="onnx").name == onnx_encoder.name
+
+
+def test_missing_or_stale_export_falls_back(tmp_path: Path) -> None:
+    assert open_onnx_encoder(DEFAULT_MODEL, default_model_dir(), tmp_path / "absent") is None
+    stale = tmp_path / "stale"
+    stale.mkdir()
+    config = {
+        "model_file": "model.onnx",
+        "dim": 384,
+        "max_tokens": 512,
+        "pad_id": 1,
+        "prompts": {"query": "query: ", "passage": "passage: "},
+        "variant": "int8",
+        "stamp": {**onnx_stamp(default_model_dir(), "int8"), "export_version": 0},
+    }
+    (stale / ONNX_CONFIG).write_text(json.dumps(config), encoding="utf-8")
+    assert open_onnx_encoder(DEFAULT_MODEL, default_model_dir(), stale) is None
+
+
+def test_unknown_backend_is_refused_in_chinese() -> None:
+    from index.model_prep import ModelPrepError
+
+    with pytest.raises(ModelPrepError, match="未知的编码器后端"):
+        load_encoder(backend="gpu")
+
+
+@pytest.mark.slow
+def test_asking_with_onnx_imports_no_torch(onnx_encoder, assistant, session_data_dir: Path) -> None:
+    """The cold-start promise: `ask` over a built index never loads torch or transformers."""
+    script = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        "code = main(['ask', '--json', '-k', '1', '创建品牌的主题是什么？'])\n"
+        "heavy = sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules)\n"
+        "print('HEAVY', heavy, code)\n"
+    )
+    env = dict(os.environ, POLICYBOT_DATA_DIR=str(session_data_dir))
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "HEAVY [] 0", run.stdout + run.stderr
+    assert "世界菌乡" in run.stdout
