@@ -30,6 +30,7 @@ from index.tokens import STOP_WORDS
 
 STEM_MAX = 72  # characters of context kept around the blank
 EXPLANATION_MAX = 150  # Telegram allows 200 for a quiz explanation; leave room for the citation
+PER_SENTENCE = 4  # items asked on one sentence of the material
 FILL_TOPICS = ("formulation", "principle", "problem", "quote", "enumeration", "number")
 _ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇]+条\s*")
 
@@ -57,6 +58,7 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
         documents.setdefault(p.doc_id, []).append(p.text)
     texts = ["\n".join(parts) for parts in documents.values()]
     items: list[QuizItem] = []
+    sentence_of: dict[str, str] = {}  # item id → the sentence it asks about
     for phrase in phrases:
         stem = _stem(phrase)
         if stem is None or phrase.topic == "problem":
@@ -67,6 +69,7 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
         made = _multi(phrase, pools, rng) if MULTI in settings.kinds else None
         if made is not None:
             items.append(made)
+            sentence_of[made.item_id] = phrase.passage.passage_id + phrase.sentence
         if phrase.topic == "enumeration" and not _middle_of_list(phrase):
             continue  # one more item per list: its middle one, pinned down from both sides
         options = distractors(phrase, pools, stem, rng)
@@ -77,9 +80,10 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
             made = _make(kind, phrase, stem, options, pools, rng)
             if made is not None:
                 items.append(made)
+                sentence_of[made.item_id] = phrase.passage.passage_id + phrase.sentence
                 break
     items += [i for i in structure_items(passages, rng, _outsiders(phrases)) if i.kind in settings.kinds]
-    return _worthwhile(_unique(items), passages)
+    return _few_per_sentence(_worthwhile(_unique(items), passages), sentence_of)
 
 
 def _unique(items: list[QuizItem]) -> list[QuizItem]:
@@ -111,6 +115,33 @@ def _worthwhile(items: list[QuizItem], passages: list[Passage]) -> list[QuizItem
         if score >= MIN_WORTH:
             kept.append(replace(item, worth=score))
     return kept
+
+
+def _few_per_sentence(items: list[QuizItem], sentence_of: dict[str, str]) -> list[QuizItem]:
+    """At most PER_SENTENCE items on one sentence (the speech's “兵器入库、马放南山” sentence holds
+    five slogans), each on a different phrase: quoted two-part slogans first, then choices before
+    判断 before fill-ins, the more valuable first. Order is kept."""
+    preference: dict[str, int] = {CHOICE: 0, MULTI: 0, JUDGE: 1, FILL: 2}
+
+    def rank(i: QuizItem) -> tuple:
+        slogan = i.topic == "quote" and bool(re.search(r"[、，,]", i.answer))
+        return (not slogan, preference.get(i.kind, 3), -i.worth, i.item_id)
+
+    by_sentence: dict[str, list[QuizItem]] = {}
+    for item in items:
+        if item.item_id in sentence_of:  # structure items cite headings, not one sentence
+            by_sentence.setdefault(sentence_of[item.item_id], []).append(item)
+    dropped: set[str] = set()
+    for group in by_sentence.values():
+        kept: list[str] = []
+        for item in sorted(group, key=rank):
+            if item.kind == MULTI:
+                continue  # which items a list names is another question than one blank in it
+            if len(kept) < PER_SENTENCE and not any(item.answer in k or k in item.answer for k in kept):
+                kept.append(item.answer)
+            else:
+                dropped.add(item.item_id)
+    return [i for i in items if i.item_id not in dropped]
 
 
 def _askable(phrase: KeyPhrase) -> bool:
