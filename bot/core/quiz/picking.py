@@ -7,6 +7,7 @@ import random
 from bot.core.quiz.items import CHOICE, FILL, JUDGE, MULTI, QuizItem
 
 KIND_TURNS = (CHOICE, FILL, JUDGE, MULTI)  # kinds take turns in this order; newer kinds follow
+WORTH_FLOOR = 0.1  # an item judged worthless is still drawn, just rarely
 
 
 def draw(
@@ -22,7 +23,7 @@ def draw(
 def varied(pool: list[QuizItem], size: int, rng: random.Random) -> list[QuizItem]:
     """A varied draw: kinds take turns, and a passage is reused only when no other is left."""
     by_kind: dict[str, list[QuizItem]] = {}
-    for item in rng.sample(pool, len(pool)):
+    for item in weighted_order(pool, rng):
         by_kind.setdefault(item.kind, []).append(item)
     order = [k for k in KIND_TURNS if k in by_kind] + sorted(k for k in by_kind if k not in KIND_TURNS)
     picked: list[QuizItem] = []
@@ -32,10 +33,18 @@ def varied(pool: list[QuizItem], size: int, rng: random.Random) -> list[QuizItem
             bucket = by_kind[kind]
             if not bucket or len(picked) >= size:
                 continue
-            fresh = next(
-                (i for i in reversed(range(len(bucket))) if bucket[i].passage_id not in used), len(bucket) - 1
-            )
+            fresh = next((i for i in range(len(bucket)) if bucket[i].passage_id not in used), 0)
             item = bucket.pop(fresh)
             picked.append(item)
             used.add(item.passage_id)
     return picked
+
+
+def weighted_order(pool: list[QuizItem], rng: random.Random) -> list[QuizItem]:
+    """A random order in which items worth more to learn tend to come first.
+
+    Weighted sampling without replacement (Efraimidis–Spirakis keys u^(1/w)); items of equal
+    worth, e.g. all of an older bank without scores, come in a uniformly random order.
+    """
+    keys = {item.item_id: rng.random() ** (1.0 / (WORTH_FLOOR + item.worth)) for item in pool}
+    return sorted(pool, key=lambda item: keys[item.item_id], reverse=True)

@@ -1,0 +1,26 @@
+"""Which items a session draws: kinds take turns, worthier items tend to come first, the speech first."""
+
+from __future__ import annotations
+
+import random
+
+from bot.core.quiz.items import CHOICE, FILL, QuizItem
+from bot.core.quiz.picking import draw, varied
+
+
+def _item(n: int, kind: str = CHOICE, worth: float = 0.0, doc: str = "law") -> QuizItem:
+    return QuizItem(f"i{n}", kind, f"问题{n}", f"答案{n}", passage_id=f"p{n}", doc_id=doc, worth=worth)
+
+
+def test_worthier_items_are_drawn_more_often() -> None:
+    pool = [_item(n, worth=1.0 if n < 5 else 0.0) for n in range(10)]
+    firsts = [varied(pool, 1, random.Random(seed))[0].worth for seed in range(300)]
+    assert sum(w == 1.0 for w in firsts) / len(firsts) > 0.8  # expected 0.92 with these weights
+    assert any(w == 0.0 for w in firsts)  # worthless items still come up now and then
+
+
+def test_kinds_take_turns_and_the_preferred_source_comes_first() -> None:
+    pool = [_item(n, CHOICE if n % 2 else FILL, doc="speech" if n < 4 else "law") for n in range(12)]
+    picked = draw(pool, 6, random.Random(1), preferred=[i for i in pool if i.doc_id == "speech"])
+    assert [i.doc_id for i in picked[:4]] == ["speech"] * 4 and len({i.item_id for i in picked}) == 6
+    assert [i.kind for i in picked[:2]] == [CHOICE, FILL]
