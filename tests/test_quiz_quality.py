@@ -105,6 +105,7 @@ def test_false_statements_swap_in_a_same_kind_phrase(items) -> None:
 
 def test_no_trivia_in_the_bank(items) -> None:
     for item in items:
+        assert "《" in item.explanation and len(item.explanation) <= 200  # the citation, in a poll
         assert "*" not in item.answer and not any("*" in o for o in item.options)
         assert not re.search(r"前款|前条|前两款", item.question), item
         assert not re.fullmatch(r"第[一二三四五六七八九十百]+[条款项章]", item.answer)

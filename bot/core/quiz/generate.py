@@ -23,7 +23,7 @@ from typing import Any
 from bot.core.quiz.distract import Pools, distractors, last_pos, mixed_kinds
 from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, MULTI, TRUE_FALSE, QuizItem, fold, item_id
 from bot.core.quiz.phrases import KeyPhrase, key_phrases
-from bot.core.quiz.structure import structure_items
+from bot.core.quiz.structure import short_title, structure_items
 from bot.core.quiz.worth import MIN_WORTH, passage_centrality, worth, worthless
 from corpus.model import Passage
 from index.tokens import STOP_WORDS
@@ -39,13 +39,6 @@ _ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇]+条\
 class GeneratorSettings:
     seed: int = 20231
     kinds: tuple[str, ...] = (FILL, CHOICE, JUDGE, MULTI)
-
-
-def short_title(title: str) -> str:
-    """How a document is named inside a question."""
-    if "讲话" in title:
-        return "县委中心组学习会议讲话"
-    return title.removeprefix("中华人民共和国")
 
 
 def generate_items(passages: list[Passage], settings: GeneratorSettings | None = None) -> list[QuizItem]:

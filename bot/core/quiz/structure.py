@@ -34,6 +34,19 @@ class Part:
         return "、".join(self.problems)
 
 
+def short_title(title: str) -> str:
+    """How a document is named inside a question."""
+    if "讲话" in title:
+        return "县委中心组学习会议讲话"
+    return title.removeprefix("中华人民共和国")
+
+
+def _cited(text: str, passage: Passage) -> str:
+    """An explanation that names its source, short enough for a Telegram quiz (200 characters)."""
+    where = f"（《{short_title(passage.doc_title)}》{passage.location}）"
+    return text[: 150 - len(where)] + where
+
+
 def speech_parts(passages: list[Passage]) -> list[Part]:
     """The parts of a document whose headings read "N、要坚持X，切实解决Y的问题"."""
     parts: dict[str, Part] = {}
@@ -66,6 +79,7 @@ def structure_items(
 
 def _item(kind: str, question: str, answer: str, options: list[str], right: list[int], cited: list[Passage], explanation: str) -> QuizItem:  # fmt: skip
     first = cited[0]
+    explanation = _cited(explanation, first)
     return QuizItem(
         item_id=item_id(kind, question, answer),
         kind=kind,
