@@ -5,8 +5,9 @@ Usage:
 
 Prints, per encoder backend (POLICYBOT_ENCODER=onnx / torch), each measured in separate
 processes on the bundled corpus:
-- build from scratch (`policybot index build --no-cache`): passages/s of the whole process
-  (model load included) and peak RSS;
+- build from scratch (`policybot index build --passages … --no-cache`) of the bundled corpus's
+  passages (or the first --passages N): passages/s of the whole process (model load included),
+  per wall second and per CPU second, and peak RSS;
 - cold `policybot ask` over the index it built (process start to answer printed): median of
   --runs runs, the backends alternating so that load on the machine hits both alike; peak RSS;
 - warm ask latency p50/p95 in one process over the hand-written questions.
@@ -35,8 +36,12 @@ def policybot(*args: str) -> list[str]:
     return [sys.executable, "-m", "bot.cli", *args]
 
 
-def run_child(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one child process, as /usr/bin/time -v reports them."""
+def run_child(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak RSS MB) of one child process, as /usr/bin/time -v reports them.
+
+    CPU seconds (user + system) stay comparable when other work crowds the machine; wall
+    seconds are what a user waits.
+    """
     started = time.perf_counter()
     pid = os.posix_spawn(
         command[0],
@@ -51,7 +56,7 @@ def run_child(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(command)}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def environment(backend: str, data_dir: Path) -> dict[str, str]:
@@ -60,37 +65,77 @@ def environment(backend: str, data_dir: Path) -> dict[str, str]:
     return env
 
 
-def build(backend: str, work: Path, runs: int) -> tuple[Path, list[float], float]:
-    from corpus.bundled import BUNDLED_DIR
+def passages_file(work: Path, limit: int | None) -> tuple[Path, int]:
+    """The bundled corpus's passages (the first `limit`) as a --passages file."""
 
+    from corpus.bundled import BUNDLED_DIR
+    from index.builder import collect_passages
+
+    passages = collect_passages([BUNDLED_DIR], []).passages[:limit]
+    path = work / "passages.jsonl"
+    with open(path, "w", encoding="utf-8") as handle:
+        for p in passages:
+            record = {"id": p.passage_id, "title": p.doc_title, "text": p.text}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path, len(passages)
+
+
+def build(
+    backend: str, source: list[str], work: Path, runs: int
+) -> tuple[Path, list[float], list[float], float]:
     out = work / f"index-{backend}"
-    walls, peak = [], 0.0
+    walls, cpus, peak = [], [], 0.0
     for _ in range(runs):
-        wall, rss = run_child(
-            policybot("index", "build", "--corpus", str(BUNDLED_DIR), "--out", str(out), "--no-cache", "-q"),
+        wall, cpu, rss = run_child(
+            policybot("index", "build", *source, "--out", str(out), "--no-cache", "-q"),
             environment(backend, work / f"data-{backend}"),
         )
         walls.append(wall)
+        cpus.append(cpu)
         peak = max(peak, rss)
-    return out, walls, peak
+    return out, walls, cpus, peak
 
 
-def cold_asks(indexes: dict[str, Path], work: Path, runs: int) -> dict[str, tuple[list[float], float]]:
-    results: dict[str, tuple[list[float], float]] = {b: ([], 0.0) for b in indexes}
+def cold_asks(
+    indexes: dict[str, Path], work: Path, runs: int
+) -> dict[str, tuple[list[float], list[float], float]]:
+    results: dict[str, tuple[list[float], list[float], float]] = {b: ([], [], 0.0) for b in indexes}
     for backend, index in indexes.items():  # first ask embeds the scope model's background questions
         run_child(
             policybot("ask", "--index", str(index), QUESTION), environment(backend, work / f"data-{backend}")
         )
     for _ in range(runs):
         for backend, index in indexes.items():
-            wall, rss = run_child(
+            wall, cpu, rss = run_child(
                 policybot("ask", "--index", str(index), QUESTION),
                 environment(backend, work / f"data-{backend}"),
             )
-            walls, peak = results[backend]
+            walls, cpus, peak = results[backend]
             walls.append(wall)
-            results[backend] = (walls, max(peak, rss))
+            cpus.append(cpu)
+            results[backend] = (walls, cpus, max(peak, rss))
     return results
+
+
+def token_counts() -> None:
+    """How much text a from-scratch build of the bundled corpus gives the encoder."""
+    from tokenizers import Tokenizer
+
+    from corpus.bundled import BUNDLED_DIR
+    from index.builder import collect_passages
+    from index.encoder import default_onnx_dir
+    from index.hybrid import sentence_units
+
+    passages = collect_passages([BUNDLED_DIR], []).passages
+    sentences, _ = sentence_units(passages)
+    tokenizer = Tokenizer.from_file(str(default_onnx_dir() / "tokenizer.json"))
+    print("| texts | count | XLM-R tokens with the prompt | mean | longest |")
+    print("|---|---|---|---|---|")
+    for name, texts in (("passages", [p.index_text() for p in passages]), ("sentences", sentences)):
+        lengths = [len(e.ids) for e in tokenizer.encode_batch(["passage: " + t for t in texts])]
+        print(
+            f"| {name} | {len(texts)} | {sum(lengths)} | {sum(lengths) / len(lengths):.1f} | {max(lengths)} |"
+        )
 
 
 def warm_worker(index: Path) -> None:
@@ -132,8 +177,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="cold asks per backend (median)")
     parser.add_argument("--build-runs", type=int, default=1, help="builds from scratch per backend")
     parser.add_argument("--backends", default="onnx,torch")
+    parser.add_argument(
+        "--passages", type=int, help="build from the first N bundled passages only (default: all)"
+    )
+    parser.add_argument("--tokens", action="store_true", help="only print the build's token counts")
     parser.add_argument("--warm-worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.tokens:
+        token_counts()
+        return
     if args.warm_worker:
         warm_worker(args.warm_worker)
         return
@@ -141,30 +193,35 @@ def main() -> None:
     print(f"# speed_bench {time.strftime('%Y-%m-%d %H:%M')} (load average {os.getloadavg()[0]:.1f})")
     with tempfile.TemporaryDirectory(prefix="speed-bench-") as tmp:
         work = Path(tmp)
+        source, count = passages_file(work, args.passages)
+        print(f"\nbuild from scratch (--no-cache) of {count} bundled passages, their sentences and BM25")
+        print(
+            "\n| backend | build runs | wall s (median) | CPU s (median) | passages/s wall | passages per CPU s | peak RSS MB |"
+        )
+        print("|---|---|---|---|---|---|---|")
         indexes: dict[str, Path] = {}
-        print("\n| backend | build runs | build s (median) | passages | passages/s | build peak RSS MB |")
-        print("|---|---|---|---|---|---|")
         for backend in backends:
-            index, walls, peak = build(backend, work, args.build_runs)
+            index, walls, cpus, peak = build(backend, ["--passages", str(source)], work, args.build_runs)
             indexes[backend] = index
-            manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
-            passages = manifest["counts"]["passages"]
-            wall = statistics.median(walls)
+            wall, cpu = statistics.median(walls), statistics.median(cpus)
             print(
-                f"| {backend} | {len(walls)} | {wall:.1f} | {passages} | {passages / wall:.1f} | {peak:.0f} |",
+                f"| {backend} | {len(walls)} | {wall:.1f} | {cpu:.1f} | {count / wall:.1f} | {count / cpu:.1f} | {peak:.0f} |",
                 flush=True,
             )
         print(
-            "\n| backend | cold ask runs | cold ask s (median) | min | max | ask peak RSS MB | warm p50 ms | warm p95 ms |"
+            f"\ncold `policybot ask --index` over those indexes, {args.runs} runs each, backends alternating"
+        )
+        print(
+            "\n| backend | wall s (median) | min | max | CPU s (median) | peak RSS MB | warm p50 ms | warm p95 ms |"
         )
         print("|---|---|---|---|---|---|---|---|")
         colds = cold_asks(indexes, work, args.runs)
         for backend in backends:
-            walls, peak = colds[backend]
+            walls, cpus, peak = colds[backend]
             latency = warm(backend, indexes[backend], work)
             print(
-                f"| {backend} | {len(walls)} | {statistics.median(walls):.2f} | {min(walls):.2f} | "
-                f"{max(walls):.2f} | {peak:.0f} | {latency['p50']:.1f} | {latency['p95']:.1f} |",
+                f"| {backend} | {statistics.median(walls):.2f} | {min(walls):.2f} | {max(walls):.2f} | "
+                f"{statistics.median(cpus):.2f} | {peak:.0f} | {latency['p50']:.1f} | {latency['p95']:.1f} |",
                 flush=True,
             )
     print(f"\n(load average at the end {os.getloadavg()[0]:.1f}; 2 cores shared with other work)")

@@ -125,3 +125,23 @@ def test_a_damaged_cache_is_set_aside_not_fatal(tmp_path: Path, hash_encoder: Ha
     assert index.size == len(_passages())
     assert list(tmp_path.glob("cache.sqlite.damaged-*"))
     assert cache.misses > 0 and EmbeddingCache(path).hits == 0
+
+
+def test_loaded_keyword_index_scores_like_bm25s(tmp_path: Path, passages) -> None:
+    """Loading skips bm25s (and scipy) on the ask path; the scores must stay bm25s's own."""
+    import bm25s
+
+    from index.keywords import KeywordIndex
+
+    texts = [p.index_text() for p in passages[:300]]
+    questions = ["创建品牌的主题是什么？", "民族团结 民族团结", "宪法 国歌", "xyz 不在词表", passages[7].text[:30]]
+    for tokenizer in ("words", "bigrams"):
+        KeywordIndex.build(texts, tokenizer).save(tmp_path / tokenizer)
+        ours = KeywordIndex.load(tmp_path / tokenizer, len(texts), tokenizer)
+        theirs = bm25s.BM25.load(str(tmp_path / tokenizer), allow_pickle=False)
+        for question in questions:
+            tokens = ours.query_tokens(question)
+            ids = theirs.get_tokens_ids(tokens)
+            expected = theirs.get_scores_from_ids(ids) if ids else np.zeros(len(texts))
+            np.testing.assert_allclose(ours.scores(tokens), expected, rtol=1e-6)
+        assert ours.scores(ours.query_tokens(questions[0])).max() > 0
