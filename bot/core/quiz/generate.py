@@ -31,6 +31,7 @@ from index.tokens import STOP_WORDS
 STEM_MAX = 72  # characters of context kept around the blank
 EXPLANATION_MAX = 150  # Telegram allows 200 for a quiz explanation; leave room for the citation
 PER_SENTENCE = 4  # items asked on one sentence of the material
+PER_DOCUMENT = 3  # items every document keeps, however low their worth (a keyword quiz on it)
 FILL_TOPICS = ("formulation", "principle", "problem", "quote", "enumeration", "number")
 _ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇]+条\s*")
 
@@ -100,14 +101,16 @@ def _worthwhile(items: list[QuizItem], passages: list[Passage]) -> list[QuizItem
     """Items with their worth; the worthless and the low-worth left out."""
     by_id = {p.passage_id: p for p in passages}
     centrality = passage_centrality(passages)
-    kept = []
-    for item in items:
-        if worthless(item, by_id.get(item.passage_id)):
-            continue
-        score = worth(item, centrality.get(item.passage_id, 0.0))
-        if score >= MIN_WORTH:
-            kept.append(replace(item, worth=score))
-    return kept
+    scored = [
+        replace(item, worth=worth(item, centrality.get(item.passage_id, 0.0)))
+        for item in items
+        if not worthless(item, by_id.get(item.passage_id))
+    ]
+    best_of: dict[str, list[str]] = {}  # every document keeps a few items: `/quiz 国旗法` still works
+    for item in sorted(scored, key=lambda i: (-i.worth, i.item_id)):
+        best_of.setdefault(item.doc_id, []).append(item.item_id)
+    floor = {pid for ids in best_of.values() for pid in ids[:PER_DOCUMENT]}
+    return [i for i in scored if i.worth >= MIN_WORTH or i.item_id in floor]
 
 
 def _few_per_sentence(items: list[QuizItem], sentence_of: dict[str, str]) -> list[QuizItem]:
