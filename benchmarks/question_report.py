@@ -131,15 +131,45 @@ def compare(assistant, show_misses: bool = False) -> None:
         misses(outcomes)
 
 
+def ranking_latency(assistant, repeats: int = 3) -> None:
+    """Search time per question (query already encoded) with the fusion and the shipped ranking.
+
+    Encoding is the same for both, so this is what the ranking adds to a warm `ask`.
+    """
+    import time
+
+    from index.hybrid import cut_query
+
+    index = assistant.index
+    texts = [cut_query(q.q)[0] for q in load_all()]
+    vectors = assistant.encoder.encode_queries(texts)
+    for label, ranker in (("issue-2 fusion", LinearRanker.from_fusion(index.weights)), ("shipped", None)):
+        times = []
+        for _ in range(repeats):
+            for text, vector in zip(texts, vectors):
+                started = time.perf_counter()
+                index.search_vector(text, vector, 5, ranker=ranker)
+                times.append((time.perf_counter() - started) * 1000)
+        print(
+            f"search after encoding, {label}: p50 {np.median(times):.2f} ms, p95 {np.percentile(times, 95):.2f} ms"
+        )
+
+
 def main() -> int:
     import argparse
 
-    from bot.core.loading import open_assistant
+    from bot.core.services import build_services
+    from bot.core.settings import resolve_settings
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--misses", action="store_true", help="list the dev questions missed at 1")
+    parser.add_argument("--latency-only", action="store_true", help="only time the ranking")
     args = parser.parse_args()
-    compare(open_assistant(), args.misses)
+    services = build_services(resolve_settings())
+    assistant = services.assistant
+    ranking_latency(assistant)
+    if not args.latency_only:
+        compare(assistant, args.misses)
     return 0
 
 

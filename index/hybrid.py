@@ -197,12 +197,9 @@ class HybridIndex:
         word_scores = self.words.scores(self.words.query_tokens(query))
         bigram_scores = self.bigrams.scores(self.bigrams.query_tokens(query))
         plan = plan_query(query, self.structure) if cues else QueryPlan()
-        expansion_scores = (
-            self.words.scores(self.words.query_tokens(plan.expansion))
-            if plan.expansion
-            else np.zeros(self.size, dtype=np.float32)
-        )
-        rows = self._candidates(q, word_scores, bigram_scores, expansion_scores, plan)
+        expansion_scores = self._keyword_scores(plan.expansion)
+        translation_scores = self._keyword_scores(plan.translation)
+        rows = self._candidates(q, word_scores, bigram_scores, expansion_scores + translation_scores, plan)
         if rows.size == 0:
             return None
         dense = self.passage_vectors[rows] @ q
@@ -217,9 +214,17 @@ class HybridIndex:
         }
         if cues:
             columns["expansion_z"] = standardise(expansion_scores[rows], *column_stats(expansion_scores))
+            columns["translation_z"] = standardise(
+                translation_scores[rows], *column_stats(translation_scores)
+            )
             texts = [self.passages[r].text for r in rows]
             columns |= cue_features(plan, rows, self.structure, texts, self._title_overlap(query, rows))
         return rows, columns, dense, sentence, best_sentence, word_scores
+
+    def _keyword_scores(self, text: str) -> np.ndarray:
+        if not text:
+            return np.zeros(self.size, dtype=np.float32)
+        return self.words.scores(self.words.query_tokens(text))
 
     @cached_property
     def structure(self) -> DocumentStructure:

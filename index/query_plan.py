@@ -39,7 +39,8 @@ _LATIN = re.compile(r"[a-z]")
 
 @dataclass(frozen=True)
 class QueryPlan:
-    expansion: str = ""  # the material's wording for what the question says in other words
+    expansion: str = ""  # the material's wording for the question's short forms (lexicon)
+    translation: str = ""  # the material's terms for an English question's words (glossary)
     named_docs: frozenset[int] = field(default_factory=frozenset)  # document numbers
     ordinal: tuple[str, int] | None = None  # ("部分", 2); n = -1 for "the last one"
     position: str = ""  # "start", "end" or ""
@@ -92,10 +93,11 @@ def title_stems(title: str) -> list[str]:
 def plan_query(query: str, structure: DocumentStructure) -> QueryPlan:
     text = normalize(query)
     translated = translate(text) if _LATIN.search(text) else ""
-    expansion = " ".join(x for x in (translated, expand(text + " " + translated)) if x)
+    expansion = expand(f"{text} {translated}")
     cued = f"{text} {translated}"
     return QueryPlan(
         expansion=expansion,
+        translation=translated,
         named_docs=frozenset(named_documents(cued, structure)),
         ordinal=ordinal_of(cued),
         position=position_of(cued),

@@ -25,7 +25,8 @@ MODEL_FILE = Path(__file__).with_name("ranker_model.json")
 BASE_FEATURES = ("dense_z", "sentence_z", "words_z", "bigrams_z")
 FEATURES = (
     *BASE_FEATURES,
-    "expansion_z",  # BM25 of the lexicon/glossary wording the question implies
+    "expansion_z",  # BM25 of the material's wording of the question's short forms (lexicon)
+    "translation_z",  # BM25 of the material's terms for an English question's words (glossary)
     "named_doc",  # the passage is in a document the question names
     "title_overlap",  # share of the question's character pairs in the document title
     "part_match",  # the passage is in the numbered part the question points at

@@ -16,7 +16,7 @@ from bot.core.quiz.generate import GeneratorSettings, generate_items
 from bot.core.quiz.items import CHOICE, JUDGE, KINDS, MULTI, TRUE_FALSE, QuizItem, item_id, parse_indexes
 from corpus.model import Passage
 from index.atomic import write_text_atomic
-from index.paths import data_dir
+from index.paths import bank_file
 from index.store import corpus_hash
 
 CSV_FIELDS = ["item_id", "kind", "question", "answer", "options", "correct", "explanation",
@@ -26,9 +26,9 @@ CSV_FIELDS = ["item_id", "kind", "question", "answer", "options", "correct", "ex
 GENERATOR_VERSION = 2  # 2: structure, formulation and multi-select items, worth scores
 
 
-def bank_path() -> Path:
+def bank_path(data_dir: Path) -> Path:
     """Where the question bank lives (hand-written items survive rebuilds there)."""
-    return data_dir() / "quiz_bank.json"
+    return bank_file(data_dir)
 
 
 class BankError(ValueError):

@@ -1,0 +1,1 @@
+"""The web front end: a mobile-first study page over the same core as the bot (Starlette)."""
