@@ -12,8 +12,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.loaders import load_passages_jsonl
 from corpus.model import Passage
+from corpus.passage_file import load_passages_jsonl
 from index.evaluation import LabelledQuery, load_queries
 
 

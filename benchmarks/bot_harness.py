@@ -16,9 +16,9 @@ def seed_data_dir(target: Path) -> str:
     Why: the benchmarked bot gets a folder of its own (its answer log and scores stay out of the
     user's), without embedding the bundled corpus again.
     """
-    from index.paths import data_dir
+    from bot.core.settings import resolve_settings
 
-    source = data_dir()
+    source = resolve_settings().data_dir
     copied = []
     if (source / "embeddings.sqlite").is_file():
         copy_sqlite(source / "embeddings.sqlite", target / "embeddings.sqlite")

@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.question_sets import Question, load_all  # noqa: E402
 from bot.core.answer_sentences import FEATURES, MODEL_FILE, AnswerModel, with_short_successor  # noqa: E402
-from bot.core.loading import open_assistant  # noqa: E402
+from bot.core.services import build_services  # noqa: E402
+from bot.core.settings import resolve_settings  # noqa: E402
 
 
 def fit_conditional_logit(groups: list[tuple[np.ndarray, np.ndarray]], l2: float, steps: int = 300) -> np.ndarray:
@@ -47,7 +48,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--l2", type=float, default=1.0)
     args = parser.parse_args()
-    assistant = open_assistant()
+    assistant = build_services(resolve_settings()).assistant
     questions = [q for q in load_all() if q.in_scope]
     groups: list[tuple[Question, np.ndarray, np.ndarray, list[str]]] = []
     for question in questions:

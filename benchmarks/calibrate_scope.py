@@ -16,8 +16,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.question_sets import load_all, run  # noqa: E402
-from bot.core.loading import open_assistant  # noqa: E402
 from bot.core.scope import FEATURES, MODEL_FILE, ScopeModel  # noqa: E402
+from bot.core.services import build_services  # noqa: E402
+from bot.core.settings import resolve_settings  # noqa: E402
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> np.ndarray:
@@ -40,10 +41,10 @@ def main() -> int:
     parser.add_argument("--l2", type=float, default=1.0)
     args = parser.parse_args()
     try:
-        assistant = open_assistant()
+        assistant = build_services(resolve_settings()).assistant
     except ValueError:  # the stored model predates the current features: refit from a neutral one
         MODEL_FILE.write_text(ScopeModel.neutral().to_json() + "\n", encoding="utf-8")
-        assistant = open_assistant()
+        assistant = build_services(resolve_settings()).assistant
     outcomes = run(assistant, load_all())
     x = np.array([[o.features[f] for f in FEATURES] for o in outcomes])
     y = np.array([o.question.in_scope for o in outcomes], dtype=float)

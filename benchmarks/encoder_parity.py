@@ -23,8 +23,9 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.question_sets import load_all, run  # noqa: E402
 from bot.core.answering import Assistant  # noqa: E402
 from bot.core.scope import load_scope_judge  # noqa: E402
+from bot.core.settings import resolve_settings  # noqa: E402
 from corpus.bundled import BUNDLED_DIR  # noqa: E402
-from corpus.loaders import load_passages_jsonl  # noqa: E402
+from corpus.passage_file import load_passages_jsonl  # noqa: E402
 from index.builder import collect_passages  # noqa: E402
 from index.embedding_cache import EmbeddingCache  # noqa: E402
 from index.encoder import load_encoder  # noqa: E402
@@ -85,7 +86,8 @@ def main() -> None:
     results: dict[str, dict[str, float]] = {}
     names = {}
     for backend in BACKENDS:
-        encoder = load_encoder(backend=backend)
+        settings = resolve_settings()
+        encoder = load_encoder(settings.model, settings.cache_dir, settings.bf16, backend=backend)
         names[backend] = encoder.name
         rows = question_rows(encoder, cache)
         if args.bench:

@@ -28,7 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bench_sets import load_bench_sets  # noqa: E402
 from benchmarks.question_sets import load_all  # noqa: E402
 from corpus.model import Passage  # noqa: E402
-from index.builder import default_cache  # noqa: E402
 from index.encoder import Encoder  # noqa: E402
 from index.fusion import FusionWeights  # noqa: E402
 from index.hybrid import HybridIndex, cut_query  # noqa: E402
@@ -175,9 +174,11 @@ def main() -> int:
         help="learn the four retrievers' weights too (default: fusion kept)",
     )
     args = parser.parse_args()
-    from bot.core.loading import open_assistant
+    from bot.core.services import build_services
+    from bot.core.settings import resolve_settings
 
-    assistant = open_assistant()
+    services = build_services(resolve_settings())
+    assistant = services.assistant
     data: dict[tuple[str, str], list[Group]] = {}
     questions = [q for q in load_all() if q.in_scope]
     for name in ("speech", "policy"):
@@ -190,7 +191,7 @@ def main() -> int:
                 lambda i, p, qs=qs: [e in p.text for e in qs[i].expects],
             )
     for bench_set in load_bench_sets(args.bench, args.bench_passages):
-        index = HybridIndex.build(bench_set.passages, assistant.encoder, cache=default_cache())
+        index = HybridIndex.build(bench_set.passages, assistant.encoder, cache=services.embedding_cache)
         for half, split in (("A", "dev"), ("B", "test")):
             part = bench_set.half(half)
             data[bench_set.name, split] = groups(

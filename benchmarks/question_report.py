@@ -158,13 +158,15 @@ def ranking_latency(assistant, repeats: int = 3) -> None:
 def main() -> int:
     import argparse
 
-    from bot.core.loading import open_assistant
+    from bot.core.services import build_services
+    from bot.core.settings import resolve_settings
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--misses", action="store_true", help="list the dev questions missed at 1")
     parser.add_argument("--latency-only", action="store_true", help="only time the ranking")
     args = parser.parse_args()
-    assistant = open_assistant()
+    services = build_services(resolve_settings())
+    assistant = services.assistant
     ranking_latency(assistant)
     if not args.latency_only:
         compare(assistant, args.misses)

@@ -32,7 +32,6 @@ from benchmarks.bench_sets import load_bench_sets  # noqa: E402
 from benchmarks.question_report import compare  # noqa: E402
 from benchmarks.question_sets import load_all  # noqa: E402
 from corpus.model import Passage  # noqa: E402
-from index.builder import default_cache  # noqa: E402
 from index.encoder import normalize_rows  # noqa: E402
 from index.evaluation import SINGLE_RETRIEVERS, evaluate  # noqa: E402
 from index.fusion import FusionWeights  # noqa: E402
@@ -64,11 +63,11 @@ def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
 
-def bench_sets(bench: Path, encoder, max_passages: int = 0) -> None:
+def bench_sets(bench: Path, encoder, cache, max_passages: int = 0) -> None:
     print("\n## Retrieval on the benchmark sets, per half (A: tuning, B: reported; benchmarks/bench_sets.py)")
     memo = MemoEncoder(encoder)
     for bench_set in load_bench_sets(bench, max_passages):
-        index = HybridIndex.build(bench_set.passages, encoder, cache=default_cache())
+        index = HybridIndex.build(bench_set.passages, encoder, cache=cache)
         memo.encode_queries([q.question[:512] for q in bench_set.queries])  # encode once, time search only
         print(f"\n{bench_set.name}: {len(bench_set.passages)} passages, {len(bench_set.queries)} queries")
         print("| ranking | half | n | hit@1 | hit@5 | hit@10 | MRR@10 |")
@@ -198,16 +197,18 @@ def main() -> int:
     parser.add_argument("--skip-processes", action="store_true", help="skip cold start and build timing")
     parser.add_argument("--skip-questions", action="store_true", help="skip the hand-written question sets")
     args = parser.parse_args()
-    from bot.core.loading import open_assistant
+    from bot.core.services import build_services
+    from bot.core.settings import resolve_settings
 
     if not args.skip_processes:
         cold_start_and_build()
-    assistant = open_assistant()
+    services = build_services(resolve_settings())
+    assistant = services.assistant
     if not args.skip_questions:
         question_sets(assistant)
         warm_latency(assistant)
     if not args.skip_sets:
-        bench_sets(args.bench, assistant.encoder, args.bench_passages)
+        bench_sets(args.bench, assistant.encoder, services.embedding_cache, args.bench_passages)
     if not args.skip_100k:
         synthetic_100k(assistant)
     print(

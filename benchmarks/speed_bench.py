@@ -33,7 +33,7 @@ QUESTION = "创建品牌的主题是什么？"
 
 
 def policybot(*args: str) -> list[str]:
-    return [sys.executable, "-m", "bot.cli", *args]
+    return [sys.executable, "-m", "bot.terminal.cli", *args]
 
 
 def run_child(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
@@ -143,9 +143,10 @@ def warm_worker(index: Path) -> None:
     import numpy as np
 
     from benchmarks.question_sets import load_all
-    from bot.core.loading import open_assistant
+    from bot.core.services import build_services
+    from bot.core.settings import resolve_settings
 
-    assistant = open_assistant(index)
+    assistant = build_services(resolve_settings(), index_dir=index).assistant
     questions = [q.q for q in load_all()]
     for question in questions[:5]:
         assistant.ask(question)

@@ -19,8 +19,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.retrieval_bench import MemoEncoder  # noqa: E402
-from corpus.loaders import load_passages_jsonl  # noqa: E402
-from index.builder import default_cache  # noqa: E402
+from corpus.passage_file import load_passages_jsonl  # noqa: E402
 from index.evaluation import evaluate, load_queries  # noqa: E402
 from index.fusion import FusionWeights  # noqa: E402
 from index.hybrid import HybridIndex  # noqa: E402
@@ -46,16 +45,18 @@ def main() -> int:
         "--limit", type=int, default=400, help="queries per set (0: all; the full grid then takes hours)"
     )
     args = parser.parse_args()
-    from bot.core.loading import open_assistant
+    from bot.core.services import build_services
+    from bot.core.settings import resolve_settings
 
-    encoder = MemoEncoder(open_assistant().encoder)
+    services = build_services(resolve_settings())
+    encoder = MemoEncoder(services.encoder)
     candidates = [FusionWeights(), *grid(args.step)]
     hit1 = np.zeros((len(candidates), 0))
     mrr = np.zeros((len(candidates), 0))
     for passages_file in sorted(args.bench.glob("*_passages.jsonl")):
         queries = load_queries(passages_file.with_name(passages_file.name.replace("_passages", "_queries")))
         queries = queries[: args.limit or None]
-        index = HybridIndex.build(load_passages_jsonl(passages_file), encoder, cache=default_cache())
+        index = HybridIndex.build(load_passages_jsonl(passages_file), encoder, cache=services.embedding_cache)
         scores = [evaluate(index, encoder, queries, weights) for weights in candidates]
         hit1 = np.column_stack([hit1, [s.hit_at_1 for s in scores]])
         mrr = np.column_stack([mrr, [s.mrr_at_10 for s in scores]])

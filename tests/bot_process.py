@@ -34,7 +34,7 @@ BOT_SETTINGS = frozenset(
 
 
 class BotProcess:
-    """One `python -m bot.cli bot` process; its stderr goes to `log_path` (appended across restarts)."""
+    """One `python -m bot.terminal.cli bot` process; its stderr goes to `log_path` (appended across restarts)."""
 
     def __init__(
         self, fake: FakeTelegram, data_dir: Path, log_path: Path, settings: dict[str, str] | None = None
@@ -66,7 +66,7 @@ class BotProcess:
         started = time.time()
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "bot"],
+                [sys.executable, "-m", "bot.terminal.cli", "bot"],
                 cwd=REPO,
                 env=self.env(),
                 stdin=subprocess.DEVNULL,

@@ -475,7 +475,7 @@ def doctor(
     )
     assert base_url.startswith("http://127.0.0.1:")
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "doctor"],
+        [sys.executable, "-m", "bot.terminal.cli", "doctor"],
         cwd=REPO,
         env=env,
         capture_output=True,

@@ -143,8 +143,10 @@ def test_start_help_and_commands_in_a_private_chat(fake: FakeTelegram) -> None:
     assert "/ask" in welcome.text and "/help" in welcome.text
 
     help_text = ask(fake, chat, user, "/help").text
-    for command in ("/ask", "/docs", "/help"):
-        assert command in help_text
+    member_part = help_text.split("管理员")[0]
+    for command in ("/ask", "/docs", "/help", "/quiz", "/stop", "/score", "/rank", "/review", "/daily"):
+        assert command in member_part
+    assert set(commands) == set(re.findall(r"^/([a-z]+)", help_text, flags=re.MULTILINE)), "menu = help"
     assert CJK.search(help_text)
 
 
@@ -158,6 +160,7 @@ def test_docs_lists_every_document_with_its_passage_count(fake: FakeTelegram) ->
     assert len(entries) == 32
     assert all(int(count) > 0 for _, count in entries)
     assert sum("讲话" in title for title, _ in entries) == 1
+    assert "讲话" in entries[0][0], "the study text comes first, before the laws"
 
 
 # ----------------------------------------------------------------- a question in a private chat
@@ -202,6 +205,7 @@ def test_out_of_scope_question_gets_the_kind_not_found_message(fake: FakeTelegra
     reply = ask(fake, chat, user, "明天天气怎么样")
     assert "没有找到" in reply.text and "资料主要涉及" in reply.text
     assert "《" in reply.text and "/docs" in reply.text
+    assert re.search(r"资料主要涉及：《[^》]*讲话》", reply.text), "the speech is named first"
     assert reply.reply_markup is None and not reply.buttons
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import inspect
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -26,12 +25,13 @@ from telegram.ext import Application
 from bot.core import texts
 from bot.core.answers import Answer, Citation
 from bot.core.chat import ChatService
-from bot.core.database import Database
 from bot.core.library import PassageContext
-from bot.core.limits import RateLimiter
-from bot.telegram_app import keyboards, render
+from bot.core.quiz.bank import QuizBank
+from bot.core.services import build_services
+from bot.core.settings import Settings
+from bot.telegram_app import callback_data, keyboards, render
+from bot.telegram_app import texts as bot_texts
 from bot.telegram_app.app import build_application
-from bot.telegram_app.config import BotConfig
 from bot.telegram_app.handlers import addressed_question
 from corpus.model import Passage
 from tests.fake_telegram import Chat, FakeTelegram, User
@@ -125,28 +125,66 @@ def test_addressed_question_after_non_bmp_characters(text: str) -> None:
         "c::",
         "::",
         "p:abc:0x1",
+        "rm:",
+        "rm:xyz",
+        "rm:-:1",
+        "qa:s1:1",
+        "qa:s1:1:x",
+        "qa:s 1:1:2",
+        "qa:" + "a" * 41 + ":1:2",
     ],
 )
 def test_decode_refuses_bad_data(data: str | None) -> None:
-    assert keyboards.decode(data) is None
+    assert callback_data.decode(data) is None
 
 
-@pytest.mark.parametrize("data", ["p:abc:²", "c:abc:--1", "f:abc:①"])
+@pytest.mark.parametrize("data", ["p:abc:²", "c:abc:--1", "f:abc:①", "qa:s1:１:2", "rm:ａ1"])
 def test_decode_refuses_digit_lookalikes(data: str) -> None:
-    assert keyboards.decode(data) is None
+    assert callback_data.decode(data) is None
 
 
-@pytest.mark.parametrize(("kind", "value"), [("p", 0), ("p", 2), ("c", 9), ("f", 1), ("f", 0)])
-def test_encode_decode_round_trip(kind: str, value: int) -> None:
-    data = keyboards.encode(kind, "Ab-_9xYz", value)
-    assert len(data.encode()) <= keyboards.MAX_DATA
-    action = keyboards.decode(data)
-    assert action == keyboards.ButtonAction(kind, "Ab-_9xYz", value)
+@pytest.mark.parametrize(
+    ("kind", "values"),
+    [("p", ("Ab-_9xYz", 0)), ("p", ("Ab-_9xYz", 2)), ("c", ("Ab-_9xYz", 9)), ("f", ("Ab-_9xYz", 1)),
+     ("f", ("Ab-_9xYz", 0)), ("rm", ("0af3c9d2e1b4",)), ("rm", ("-",)), ("qa", ("1f2e3d4c", 3, 2))],
+)  # fmt: skip
+def test_encode_decode_round_trip(kind: str, values: tuple) -> None:
+    data = callback_data.encode(kind, *values)
+    assert len(data.encode()) <= callback_data.MAX_BYTES == 64
+    assert callback_data.decode(data) == callback_data.Callback(kind, values)
 
 
-def test_encode_refuses_data_over_64_bytes() -> None:
-    with pytest.raises(ValueError):
-        keyboards.encode("p", "菌" * 21, 1)  # 63 bytes of id alone
+def test_encode_refuses_data_over_64_bytes_or_malformed() -> None:
+    longest = callback_data.encode("qa", "a" * 40, 999999, 999999)
+    assert len(longest.encode()) <= 64  # every well-formed value fits
+    with pytest.raises(callback_data.CallbackDataError):
+        callback_data.encode("p", "菌" * 21, 1)  # not an id this bot makes (and 63 bytes alone)
+    with pytest.raises(callback_data.CallbackDataError):
+        callback_data.encode("p", "a" * 41, 1)
+    with pytest.raises(callback_data.CallbackDataError):
+        callback_data.encode("zz", "a")
+    with pytest.raises(callback_data.CallbackDataError):
+        callback_data.encode("qa", "s1", 1)
+
+
+def test_routing_patterns_pick_only_their_kind() -> None:
+    rm, qa = callback_data.pattern("rm"), callback_data.pattern("qa")
+    assert rm.match("rm:-") and not rm.match("rmx:1") and not rm.match("p:rm:1")
+    assert qa.match("qa:s:1:2") and not qa.match("q:1")
+
+
+def test_help_and_command_menu_come_from_one_table() -> None:
+    help_text = bot_texts.help_text()
+    for command in bot_texts.COMMANDS:
+        assert command.usage in help_text and command.description in help_text
+        assert 1 <= len(command.menu) <= 256 and re.fullmatch(r"[a-z0-9_]{1,32}", command.name)
+    for member_command in ("/quiz", "/score", "/rank", "/review", "/daily", "/ask", "/docs", "/stop"):
+        assert member_command in help_text.split("管理员")[0]
+
+
+def test_daily_names_the_configured_time_zone() -> None:
+    assert bot_texts.zone_label("Asia/Shanghai") == "北京时间"
+    assert bot_texts.zone_label("Europe/Berlin") == "Europe/Berlin 时间"
 
 
 # ----------------------------------------------------------------- render
@@ -248,32 +286,29 @@ def fake() -> Iterator[FakeTelegram]:
         yield server
 
 
-def build(config: BotConfig, service: ChatService) -> Application:
-    """build_application(); an adapter that also runs quizzes gets an empty bank (tested elsewhere)."""
-    if "quiz" not in inspect.signature(build_application).parameters:
-        return build_application(config, service)
-    from bot.core.quiz.bank import QuizBank
-    from bot.core.quiz.engine import QuizEngine
-
-    return build_application(config, service, QuizEngine(service.db, QuizBank([])))
-
-
 @asynccontextmanager
 async def application(
     fake: FakeTelegram, assistant, folder: Path, per_minute: int = 8
 ) -> AsyncIterator[Application]:
-    """The real Application and ChatService, pointed at the fake; closed like run_polling does."""
-    service = ChatService(assistant, Database(folder / "db.sqlite"), RateLimiter(limit=per_minute))
-    config = BotConfig(
-        token=fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url, data_dir=folder
+    """The real Application and services, pointed at the fake; closed like run_polling does.
+
+    The session's assistant is shared; the quiz gets an empty bank (quizzes are tested elsewhere).
+    """
+    settings = Settings(
+        token=fake.token,
+        base_url=fake.base_url,
+        base_file_url=fake.base_file_url,
+        data_dir=folder,
+        questions_per_minute=per_minute,
     )
-    app = build(config, service)
+    services = build_services(settings, prebuilt={"assistant": assistant, "bank": QuizBank([])})
+    app = build_application(services)
     await app.initialize()
     try:
         yield app
     finally:
-        await app.shutdown()
-        await service.close()
+        await app.shutdown()  # post_shutdown is run_polling's; close as it would
+        await services.close()
 
 
 async def deliver(
@@ -347,7 +382,7 @@ def test_group_messages_through_process_update(fake: FakeTelegram, assistant, tm
 
             usage = await say(app, fake, group, user, "/ask")
             [hint] = replies(fake, group, usage.message_id)
-            assert hint.text == texts.ASK_USAGE and hint.reply_to_message_id == usage.message_id
+            assert hint.text == bot_texts.ASK_USAGE and hint.reply_to_message_id == usage.message_id
 
             before = len(fake.bot_messages(group.id))
             edit = fake.edit_message(group, user, sent.message_id, "@policy_test_bot 创建品牌的主题是什么？")
@@ -403,7 +438,7 @@ def test_bad_input_and_the_rate_limit_get_short_replies(
             sticker = fake.send_sticker(chat, user)
             await deliver(app, fake, sticker.update_id)
             [reply] = replies(fake, chat, sticker.message_id)
-            assert reply.text == texts.NOT_TEXT
+            assert reply.text == bot_texts.NOT_TEXT
 
     asyncio.run(scenario())
 
@@ -420,7 +455,7 @@ def test_an_unexpected_error_is_logged_and_the_user_told_briefly(
 
     async def scenario() -> None:
         async with application(fake, assistant, tmp_path) as app:
-            app.bot_data["service"].ask = broken
+            app.bot_data.services.answers.ask = broken
             sent = await say(app, fake, chat, user, "三个大抓")
             [reply] = replies(fake, chat, sent.message_id)
             assert reply.text == texts.ERROR
@@ -445,7 +480,7 @@ def test_paging_shows_every_citation_of_a_long_page(fake: FakeTelegram, assistan
 
     async def scenario() -> None:
         async with application(fake, assistant, tmp_path) as app:
-            service: ChatService = app.bot_data["service"]
+            service: ChatService = app.bot_data.services.answers
             answer = Answer(
                 "问题", True, quoted_citation(1).highlight, [quoted_citation(n) for n in range(1, 7)]
             )
@@ -461,7 +496,7 @@ def test_paging_shows_every_citation_of_a_long_page(fake: FakeTelegram, assistan
                 )
             assert isinstance(sent[-1].reply_markup, InlineKeyboardMarkup)
 
-            query = fake.press_button(chat, user, sent[-1].message_id, keyboards.encode("p", answer_id, 1))
+            query = fake.press_button(chat, user, sent[-1].message_id, callback_data.encode("p", answer_id, 1))
             await deliver(app, fake, query_id=query)
             shown = "\n".join(
                 m.text for m in fake.bot_messages(chat.id) if m.message_id >= sent[0].message_id

@@ -1,7 +1,7 @@
 """Adding and removing documents (DocumentManager) with the real model, on copies of the index.
 
 Every test gets its own data folder holding a copy of the session's index of the bundled corpus
-(the manager's `root`); the embedding cache stays in the session's POLICYBOT_DATA_DIR, so only
+(the manager's `root`); the embedding cache stays in the session's data folder, so only
 text never seen before is embedded. The kill -9 test runs `DocumentManager.add` in a subprocess
 and kills it at several moments of the update.
 """
@@ -26,6 +26,7 @@ import pytest
 from bot.core.answering import Assistant
 from bot.core.documents import MAX_UPLOAD_BYTES, DocumentError, DocumentManager, safe_stem
 from index.hybrid import HybridIndex
+from index.paths import embeddings_file
 from index.store import load_index, read_manifest
 from tests.document_samples import (
     TEA_QUESTION,
@@ -51,11 +52,17 @@ ANTHEM = "国歌法(2017-09-01)"  # a bundled law's doc_id
 
 
 @pytest.fixture(scope="module")
-def base_root(assistant, session_data_dir: Path, real_encoder, tmp_path_factory) -> Path:
+def cache_file(session_data_dir: Path) -> Path:
+    """The session's embedding cache: only text never seen before is embedded."""
+    return embeddings_file(session_data_dir)
+
+
+@pytest.fixture(scope="module")
+def base_root(assistant, session_data_dir: Path, real_encoder, cache_file: Path, tmp_path_factory) -> Path:
     """A data folder with the index of the bundled corpus (copied from the session's)."""
     root = tmp_path_factory.mktemp("documents-base")
     shutil.copytree(session_data_dir / "index", root / "index")
-    manager = DocumentManager(real_encoder, root=root)
+    manager = DocumentManager(real_encoder, root=root, cache_file=cache_file)
     manager.ensure_index()  # a no-op unless the copy is stale
     return root
 
@@ -66,10 +73,10 @@ def clone(source: Path, target: Path) -> None:
 
 
 @pytest.fixture
-def manager(base_root: Path, real_encoder, tmp_path: Path) -> DocumentManager:
+def manager(base_root: Path, real_encoder, cache_file: Path, tmp_path: Path) -> DocumentManager:
     root = tmp_path / "data"
     clone(base_root, root)
-    return DocumentManager(real_encoder, root=root)
+    return DocumentManager(real_encoder, root=root, cache_file=cache_file)
 
 
 def doc_ids(folder: Path, model: str) -> set[str]:
@@ -273,7 +280,7 @@ def test_remove_a_bundled_document_survives_rebuilds(manager: DocumentManager, r
     ids = doc_ids(manager.index_dir, real_encoder.name)
     assert ANTHEM not in ids and "湿地" in ids and len(ids) == BUNDLED_DOCUMENTS
     # A new start (fresh manager, same folder) keeps it out as well.
-    fresh = DocumentManager(real_encoder, root=manager.root)
+    fresh = DocumentManager(real_encoder, root=manager.root, cache_file=manager.cache_file)
     fresh.ensure_index()
     assert ANTHEM not in doc_ids(fresh.index_dir, real_encoder.name)
     assert ANTHEM not in dict(fresh.documents())
@@ -350,12 +357,13 @@ _ADD_IN_A_PROCESS = """
 import sys
 from pathlib import Path
 from bot.core.documents import DocumentManager
-from index.encoder import load_encoder
-root, upload, name = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-encoder = load_encoder()
+from bot.core.services import build_services
+from bot.core.settings import resolve_settings
+root, upload, name, cache = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4])
+encoder = build_services(resolve_settings({"data_dir": root})).encoder
 encoder.encode_queries(["预热"])
 print("ready", flush=True)
-DocumentManager(encoder, root=root).add(upload.read_bytes(), name, user_id=1)
+DocumentManager(encoder, root=root, cache_file=cache).add(upload.read_bytes(), name, user_id=1)
 print("done", flush=True)
 """
 
@@ -390,7 +398,7 @@ def test_kill_9_at_any_moment_of_an_update_leaves_the_old_or_the_new_index(
     cache = tmp_path / "cache"
     cache.mkdir()
     copy_sqlite(session_data_dir / "embeddings.sqlite", cache / "embeddings.sqlite")
-    env = dict(os.environ, POLICYBOT_DATA_DIR=str(cache), PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
     old_ids = doc_ids(base_root / "index", real_encoder.name)
     old_sources = read_manifest(base_root / "index")["sources"]
     outcomes = {}
@@ -403,7 +411,7 @@ def test_kill_9_at_any_moment_of_an_update_leaves_the_old_or_the_new_index(
         )
         name = f"村落条例-{n}.txt"
         process = subprocess.Popen(
-            [sys.executable, "-c", _ADD_IN_A_PROCESS, str(root), str(upload), name],
+            [sys.executable, "-c", _ADD_IN_A_PROCESS, str(root), str(upload), name, str(embeddings_file(cache))],
             cwd=REPO,
             env=env,
             stdout=subprocess.PIPE,
@@ -432,7 +440,7 @@ def test_kill_9_at_any_moment_of_an_update_leaves_the_old_or_the_new_index(
         outcomes[stage] = ("killed" if killed else "finished", "new" if new_id in ids else "old")
 
         # The next start: the index is brought in line with what was stored, leftovers go.
-        fresh = DocumentManager(real_encoder, root=root)
+        fresh = DocumentManager(real_encoder, root=root, cache_file=embeddings_file(cache))
         fresh.ensure_index()
         expected = old_ids | {e.doc_id for e in fresh.state().entries}
         assert doc_ids(root / "index", real_encoder.name) == expected, stage

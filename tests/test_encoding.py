@@ -8,7 +8,7 @@ import random
 import pytest
 
 from corpus.encoding import decode_text
-from corpus.loaders import CorpusError, UnreadableDocumentError
+from corpus.errors import CorpusError, UnreadableDocumentError
 
 LAW = "第一条 为了保障公民宗教信仰自由，维护宗教和睦与社会和谐，制定本条例。\n第二条 公民有宗教信仰自由。"
 SPEECH = "同志们：今天，我们举行县委理论学习中心组2023年第二季度集中学习会议。"

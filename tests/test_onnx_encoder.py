@@ -13,10 +13,11 @@ import pytest
 
 from corpus.bundled import BUNDLED_DIR
 from corpus.cleaning import normalize_for_matching
-from index.encoder import DEFAULT_MODEL, default_model_dir, default_onnx_dir, load_encoder
+from index.encoder import load_encoder
 from index.hybrid import sentence_units
 from index.onnx_encoder import ONNX_CONFIG, open_onnx_encoder
 from index.onnx_export import export_onnx, onnx_stamp
+from index.paths import DEFAULT_MODEL, prepared_model_dir, prepared_onnx_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = [
@@ -30,10 +31,16 @@ SAMPLES = [
 
 
 @pytest.fixture(scope="module")
-def onnx_encoder():
+def model_dir(session_settings) -> Path:
+    return prepared_model_dir(session_settings.cache_dir)
+
+
+@pytest.fixture(scope="module")
+def onnx_encoder(session_settings, model_dir: Path):
     """The export production uses (made by `policybot model prepare`; made here if missing)."""
-    export_onnx(default_model_dir(), default_onnx_dir())
-    encoder = open_onnx_encoder(DEFAULT_MODEL, default_model_dir(), default_onnx_dir())
+    onnx_dir = prepared_onnx_dir(session_settings.cache_dir)
+    export_onnx(model_dir, onnx_dir)
+    encoder = open_onnx_encoder(DEFAULT_MODEL, model_dir, onnx_dir)
     assert encoder is not None
     return encoder
 
@@ -89,14 +96,15 @@ def test_onnx_ranks_the_speech_like_the_reference(onnx_encoder, reference_encode
     assert np.mean([o[0] in r[:3] for o, r in zip(ours, reference)]) >= 0.9
 
 
-def test_int8_export_has_its_own_identity(onnx_encoder) -> None:
+def test_int8_export_has_its_own_identity(onnx_encoder, session_settings) -> None:
     assert onnx_encoder.info.variant == "int8"
     assert onnx_encoder.name == f"{DEFAULT_MODEL}@onnx-int8"
-    assert load_encoder(backend="onnx").name == onnx_encoder.name
+    s = session_settings
+    assert load_encoder(s.model, s.cache_dir, backend="onnx").name == onnx_encoder.name
 
 
-def test_missing_or_stale_export_falls_back(tmp_path: Path) -> None:
-    assert open_onnx_encoder(DEFAULT_MODEL, default_model_dir(), tmp_path / "absent") is None
+def test_missing_or_stale_export_falls_back(tmp_path: Path, model_dir: Path) -> None:
+    assert open_onnx_encoder(DEFAULT_MODEL, model_dir, tmp_path / "absent") is None
     stale = tmp_path / "stale"
     stale.mkdir()
     config = {
@@ -106,17 +114,20 @@ def test_missing_or_stale_export_falls_back(tmp_path: Path) -> None:
         "pad_id": 1,
         "prompts": {"query": "query: ", "passage": "passage: "},
         "variant": "int8",
-        "stamp": {**onnx_stamp(default_model_dir(), "int8"), "export_version": 0},
+        "stamp": {**onnx_stamp(model_dir, "int8"), "export_version": 0},
     }
     (stale / ONNX_CONFIG).write_text(json.dumps(config), encoding="utf-8")
-    assert open_onnx_encoder(DEFAULT_MODEL, default_model_dir(), stale) is None
+    assert open_onnx_encoder(DEFAULT_MODEL, model_dir, stale) is None
 
 
-def test_unknown_backend_is_refused_in_chinese() -> None:
+def test_unknown_backend_is_refused_in_chinese(tmp_path: Path) -> None:
+    from bot.core.settings import ConfigError, resolve_settings
     from index.model_prep import ModelPrepError
 
     with pytest.raises(ModelPrepError, match="未知的编码器后端"):
-        load_encoder(backend="gpu")
+        load_encoder(DEFAULT_MODEL, tmp_path, backend="gpu")
+    with pytest.raises(ConfigError, match="POLICYBOT_ENCODER 应为 auto、onnx、torch 之一"):
+        resolve_settings(environ={"POLICYBOT_ENCODER": "gpu"})
 
 
 @pytest.mark.slow
@@ -124,7 +135,7 @@ def test_asking_with_onnx_imports_no_torch(onnx_encoder, assistant, session_data
     """The cold-start promise: `ask` over a built index never loads torch or transformers."""
     script = (
         "import sys\n"
-        "from bot.cli import main\n"
+        "from bot.terminal.cli import main\n"
         "code = main(['ask', '--json', '-k', '1', '创建品牌的主题是什么？'])\n"
         "heavy = sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules)\n"
         "print('HEAVY', heavy, code)\n"

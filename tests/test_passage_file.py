@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.loaders import CorpusError, EmptyDocumentError
+from corpus.errors import CorpusError, EmptyDocumentError
 from corpus.passage_file import (
     BAD_JSON,
     DUPLICATE_ID,

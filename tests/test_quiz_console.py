@@ -15,7 +15,7 @@ from bot.core.quiz.bank import QuizBank
 from bot.core.quiz.engine import QuizEngine
 from bot.core.quiz.items import BLANK, CHOICE, MULTI, QuizItem
 from bot.core.quiz.replies import parse_reply
-from bot.quiz_console import run_quiz
+from bot.terminal.quiz_console import run_quiz
 
 CHOICE_ITEM = QuizItem("c1", CHOICE, f"要坚持{BLANK}", "系统思维", ["高位推动", "系统思维", "守正创新", "合力攻坚"], 1,
                        passage_id="p1", doc_id="speech", doc_title="县委讲话")  # fmt: skip
@@ -56,7 +56,7 @@ def test_terminal_quiz_then_stats_as_an_organiser_runs_them(assistant, session_d
 
     def policybot(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
         env = dict(os.environ, POLICYBOT_DATA_DIR=str(session_data_dir))
-        return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True,
+        return subprocess.run([sys.executable, "-m", "bot.terminal.cli", *args], input=stdin, capture_output=True,
                               text=True, env=env, timeout=600)  # fmt: skip
 
     played = policybot("quiz", "-n", "1", "-k", "国旗法", stdin="不知道\n")

@@ -1,6 +1,6 @@
 """Organisers keep the material current: add and remove documents, rebuild without downtime.
 
-Added files live in POLICYBOT_DATA_DIR/library under sanitised names (never a path from the
+Added files live in <data dir>/library under sanitised names (never a path from the
 user), listed in library.json (written atomically). Every change rebuilds the index beside the
 old one and swaps it in; only new text is embedded. Callers keep answering from the old index
 until `on_swap` hands them the new one. Changes are serialised: two admins uploading at the same
@@ -19,22 +19,23 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from bot.core.library import Library
+from bot.core.library import ARTICLE_LOCATION, Library
 from corpus.bundled import BUNDLED_DIR
 from corpus.chunking import chunk_document
-from corpus.loaders import SUPPORTED_SUFFIXES, CorpusError, load_bytes
+from corpus.errors import CorpusError
+from corpus.loaders import SUPPORTED_SUFFIXES, is_study_material, load_bytes
 from corpus.model import Document, Passage
 from index.atomic import write_bytes_atomic, write_text_atomic
-from index.builder import Sources, ensure_index, library_dir, managed_index_dir, rebuild_index
+from index.builder import Sources, ensure_index, rebuild_index
+from index.embedding_cache import EmbeddingCache
 from index.encoder import Encoder
 from index.hybrid import HybridIndex
-from index.paths import data_dir
+from index.paths import embeddings_file, library_dir, managed_index_dir
 from index.store import load_index, load_passages
 
 log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 _UNSAFE = re.compile(r"[^\w\u3400-\u9fff（）()\-]+")
-_SKIPPED_BY_LOADER = re.compile(r"^(sources|readme|licen[cs]e)", re.IGNORECASE)  # see corpus.loaders
 
 
 class DocumentError(Exception):
@@ -89,24 +90,26 @@ def report_of(document: Document, passages: list[Passage]) -> DocumentReport:
             if r not in {"题注", "引言", "正文", "结束语", "序言"} and not re.fullmatch(r"第.+条", r)
         ]
     )
-    articles = len({p.location.split(" ")[-1] for p in passages if re.search(r"第.+条$", p.location)})
+    articles = len({p.location.split(" ")[-1] for p in passages if ARTICLE_LOCATION.search(p.location)})
     return DocumentReport(document.doc_id, document.title, parts, articles, len(passages))
 
 
 class DocumentManager:
-    def __init__(self, encoder: Encoder, root: Path | None = None) -> None:
+    def __init__(self, encoder: Encoder, root: Path, cache_file: Path | None = None) -> None:
+        """`root` is the data directory; `cache_file` the embedding cache (default: inside `root`)."""
         self.encoder = encoder
-        self.root = root or data_dir()
+        self.root = root
+        self.cache_file = cache_file or embeddings_file(root)
         self._lock = threading.Lock()
 
     # ----------------------------------------------------------- state
     @property
     def library(self) -> Path:
-        return self.root / library_dir().name
+        return library_dir(self.root)
 
     @property
     def index_dir(self) -> Path:
-        return self.root / managed_index_dir().name
+        return managed_index_dir(self.root)
 
     def _state_file(self) -> Path:
         return self.library / "library.json"
@@ -129,7 +132,7 @@ class DocumentManager:
 
     def ensure_index(self) -> Path:
         """The index of the bundled corpus plus added documents, built when missing or stale."""
-        return ensure_index(self.encoder, self.sources(), self.index_dir)
+        return ensure_index(self.encoder, self.sources(), self.index_dir, EmbeddingCache(self.cache_file))
 
     # ------------------------------------------------------------- add
     def understand(self, data: bytes, filename: str) -> tuple[Document, list[Passage]]:
@@ -217,7 +220,7 @@ class DocumentManager:
     def _free_name(self, name: str) -> str:
         """A library file name whose stem is no other document's id (ids name documents)."""
         stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
-        if _SKIPPED_BY_LOADER.match(stem):  # the corpus loader would never read it
+        if not is_study_material(Path(name)):  # the corpus loader would never read it
             stem = f"文件_{stem}"
             name = f"{stem}{suffix}"
         # Ids of removed bundled documents stay taken: a file with such an id would be excluded too.
@@ -255,7 +258,7 @@ class DocumentManager:
             return titles[doc_id]
 
     def _rebuild(self, on_swap: Callable[[HybridIndex], None] | None) -> None:
-        rebuild_index(self.encoder, self.sources(), self.index_dir)
+        rebuild_index(self.encoder, self.sources(), self.index_dir, EmbeddingCache(self.cache_file))
         if on_swap is not None:
             index, _ = load_index(self.index_dir, self.encoder.name)
             on_swap(index)

@@ -205,11 +205,8 @@ def background_questions() -> list[str]:
     return [line.strip() for line in lines if line.strip()]
 
 
-def load_scope_judge(encoder: Encoder, cache: EmbeddingCache | None = None) -> ScopeJudge:
+def load_scope_judge(encoder: Encoder, cache: EmbeddingCache) -> ScopeJudge:
     """The calibrated model plus the background questions' vectors (embedded once, cached)."""
-    from index.builder import default_cache
-
-    cache = cache or default_cache()
     texts = background_questions()
     vectors = cache.embed(f"{encoder.name}#query", texts, encoder.encode_queries, encoder.dim)
     return ScopeJudge(ScopeModel.load(), vectors)

@@ -1,6 +1,6 @@
 """Organisers' actions in the chat: add documents by sending files, remove them, and who may.
 
-Admins are POLICYBOT_ADMIN_IDS. A file from anybody else is refused without being downloaded.
+Admins are `settings.admin_ids` (POLICYBOT_ADMIN_IDS). A file from anybody else is refused without being downloaded.
 Rebuilding runs off the event loop; members keep getting answers from the old index meanwhile.
 """
 
@@ -11,43 +11,32 @@ import hashlib
 import logging
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
-from bot.core.chat import ChatService
-from bot.core.documents import MAX_UPLOAD_BYTES, DocumentError, DocumentManager, DocumentReport, report_of
-from bot.core.quiz.bank import bank_for, bank_path
-from bot.core.quiz.engine import QuizEngine
-from bot.telegram_app.config import BotConfig
-from index.hybrid import HybridIndex
+from bot.core.documents import MAX_UPLOAD_BYTES, DocumentError, DocumentReport, report_of
+from bot.core.texts import STALE_BUTTON
+from bot.telegram_app import callback_data, keyboards
+from bot.telegram_app.state import BotContext
+from bot.telegram_app.texts import NOT_ADMIN, NOT_ALLOWED
 
 log = logging.getLogger("policybot.admin")
-NOT_ADMIN = "抱歉，这个操作仅限管理员使用。"
-NOT_ALLOWED = "抱歉，本机器人只在指定的学习群中提供服务。如需使用，请联系管理员。"
 
 
-def config_of(context: ContextTypes.DEFAULT_TYPE) -> BotConfig:
-    return context.application.bot_data["config"]
+def is_admin(context: BotContext, user_id: int | None) -> bool:
+    return user_id is not None and user_id in context.settings.admin_ids
 
 
-def documents_of(context: ContextTypes.DEFAULT_TYPE) -> DocumentManager:
-    return context.application.bot_data["documents"]
-
-
-def is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
-    return user_id is not None and user_id in config_of(context).admin_ids
-
-
-async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """POLICYBOT_ALLOWED_CHATS: elsewhere (except admins' private chats) one polite message, then silence."""
-    allowed = config_of(context).allowed_chats
+async def gate(update: Update, context: BotContext) -> None:
+    """`settings.allowed_chats`: elsewhere (except admins' private chats) one polite message, then silence."""
+    allowed = context.settings.allowed_chats
     chat, user = update.effective_chat, update.effective_user
     if not allowed or chat is None or chat.id in allowed:
         return
     if chat.type == ChatType.PRIVATE and is_admin(context, user.id if user else None):
         return
-    told: set[int] = context.application.bot_data.setdefault("told_not_allowed", set())
+    told = context.state.told_not_allowed
     if chat.id not in told and update.effective_message is not None:
         told.add(chat.id)
         await update.effective_message.reply_text(NOT_ALLOWED)
@@ -57,19 +46,12 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop
 
 
-def _swap(context: ContextTypes.DEFAULT_TYPE):
+def _swap(context: BotContext):
     """What to do with a rebuilt index: give it to the answering core and the quiz."""
-    service: ChatService = context.application.bot_data["service"]
-    quiz: QuizEngine = context.application.bot_data["quiz"]
-
-    def swap(index: HybridIndex) -> None:
-        service.replace_index(index)
-        quiz.replace_bank(bank_for(index.passages, bank_path()))
-
-    return swap
+    return context.services.replace_index
 
 
-async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def receive_document(update: Update, context: BotContext) -> None:
     """A file in a private chat: an admin adds it to the material."""
     message, user = update.effective_message, update.effective_user
     document = message.document
@@ -85,7 +67,7 @@ async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     name = document.file_name or "document.txt"
     try:
         data = bytes(await (await document.get_file()).download_as_bytearray())
-        manager = documents_of(context)
+        manager = context.services.documents
         parsed, passages = await asyncio.to_thread(manager.understand, data, name)
     except DocumentError as exc:
         await _reject_upload(message, user.id, exc)
@@ -93,8 +75,7 @@ async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await message.reply_text(
         f"已收到：{describe(report_of(parsed, passages))}。正在建立索引，完成后会通知你……"
     )
-    lock: asyncio.Lock = context.application.bot_data.setdefault("documents_lock", asyncio.Lock())
-    async with lock:
+    async with context.state.documents_lock:
         try:
             report = await asyncio.to_thread(
                 manager.add, data, name, user.id, _swap(context), (parsed, passages)
@@ -123,7 +104,7 @@ def describe(report: DocumentReport) -> str:
     return f"《{report.title}》（{'，'.join(structure)}）"
 
 
-async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remove_command(update: Update, context: BotContext) -> None:
     """/remove <文件名或标题>: ask for confirmation with a button."""
     message, user = update.effective_message, update.effective_user
     if not is_admin(context, user.id):
@@ -134,7 +115,7 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not name:
         await message.reply_text("用法：/remove 文件名或标题（发送 /docs 查看目录）")
         return
-    found = await asyncio.to_thread(documents_of(context).find, name)
+    found = await asyncio.to_thread(context.services.documents.find, name)
     if not found:
         await message.reply_text(f"没有找到与“{name}”匹配的文件。发送 /docs 查看目录。")
         return
@@ -144,17 +125,9 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     doc_id, title = found[0]
     key = _key(doc_id)
-    context.application.bot_data.setdefault("pending_removals", {})[key] = doc_id
+    context.state.pending_removals[key] = doc_id
     await message.reply_html(
-        f"确认从学习资料中删除《{escape(title)}》吗？",
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton("确认删除", callback_data=f"rm:{key}"),
-                    InlineKeyboardButton("取消", callback_data="rm:-"),
-                ]
-            ]  # fmt: skip
-        ),
+        f"确认从学习资料中删除《{escape(title)}》吗？", reply_markup=keyboards.removal_keyboard(key)
     )
 
 
@@ -162,18 +135,22 @@ def _key(doc_id: str) -> str:
     return hashlib.sha1(doc_id.encode()).hexdigest()[:12]
 
 
-async def confirm_removal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def confirm_removal(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if not is_admin(context, query.from_user.id):
         await query.answer(NOT_ADMIN, show_alert=True)
         return
-    key = (query.data or "").removeprefix("rm:")
+    action = callback_data.decode(query.data)
+    if action is None or action.kind != "rm":
+        await query.answer(STALE_BUTTON)
+        return
+    key = action.text(0)
     if key == "-":
         await query.answer("已取消")
         await query.edit_message_text("已取消删除。")
         return
-    manager = documents_of(context)
-    doc_id = context.application.bot_data.get("pending_removals", {}).get(key)
+    manager = context.services.documents
+    doc_id = context.state.pending_removals.get(key)
     if doc_id is None:  # after a restart: find it again by the same key
         doc_id = next((d for d, _ in await asyncio.to_thread(manager.documents) if _key(d) == key), None)
     await query.answer()
@@ -181,8 +158,7 @@ async def confirm_removal(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.edit_message_text("这份文件已经不在学习资料中。")
         return
     await query.edit_message_text("正在删除并重建索引……")
-    lock: asyncio.Lock = context.application.bot_data.setdefault("documents_lock", asyncio.Lock())
-    async with lock:
+    async with context.state.documents_lock:
         try:
             title = await asyncio.to_thread(manager.remove, doc_id, _swap(context))
         except DocumentError as exc:

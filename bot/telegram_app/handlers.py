@@ -8,59 +8,56 @@ import logging
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
 
 from bot.core import texts
-from bot.core.chat import ChatService, RateLimited
+from bot.core.chat import RateLimited
 from bot.core.questions import QuestionError
-from bot.telegram_app import keyboards, quiz_handlers, render
+from bot.telegram_app import callback_data, keyboards, quiz_handlers, render
+from bot.telegram_app import texts as bot_texts
+from bot.telegram_app.state import BotContext
 
 log = logging.getLogger("policybot.bot")
 
 
-def service_of(context: ContextTypes.DEFAULT_TYPE) -> ChatService:
-    return context.application.bot_data["service"]
-
-
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: BotContext) -> None:
     """/start: what the bot knows and how to ask."""
-    documents = service_of(context).documents()
-    speech = [d.title for d in documents if "讲话" in d.title]
-    summary = "、".join(f"《{t}》" for t in speech) or "学习材料"
-    others = len(documents) - len(speech)
+    documents = context.services.answers.documents()
+    study = [d.title for d in documents if d.study_text]
+    summary = "、".join(f"《{t}》" for t in study) or "学习材料"
+    others = len(documents) - len(study)
     if others:
         summary += f" 及 {others} 份相关政策法规"
-    await _reply(update, texts.WELCOME.format(documents=summary), html=False)
+    await _reply(update, bot_texts.WELCOME.format(documents=summary), html=False)
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/help: the commands."""
-    await _reply(update, texts.HELP, html=False)
+async def help_command(update: Update, context: BotContext) -> None:
+    """/help: every command, from the same table as the command menu."""
+    await _reply(update, bot_texts.help_text(), html=False)
 
 
-async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def docs_command(update: Update, context: BotContext) -> None:
     """/docs: the documents with their passage counts."""
-    for part in render.documents_text(service_of(context).documents()):
+    for part in render.documents_text(context.services.answers.documents()):
         await _reply(update, part)
 
 
-async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ask_command(update: Update, context: BotContext) -> None:
     """/ask 问题 (also /ask@botname in groups)."""
     question = " ".join(context.args or [])
     if not question.strip():
-        await _reply(update, texts.ASK_USAGE, html=False)
+        await _reply(update, bot_texts.ASK_USAGE, html=False)
         return
     await answer_question(update, context, question)
 
 
-async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def private_text(update: Update, context: BotContext) -> None:
     """Any text in a private chat is a question (or the answer to a running fill-in)."""
     if await quiz_handlers.receive_fill_answer(update, context):
         return
     await answer_question(update, context, update.effective_message.text or "")
 
 
-async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def group_text(update: Update, context: BotContext) -> None:
     """In groups only a mention of the bot or a reply to the bot is a question."""
     message = update.effective_message
     if message.reply_to_message is not None and await quiz_handlers.receive_fill_answer(update, context):
@@ -69,7 +66,7 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if question is None:
         return
     if not question.strip():
-        await _reply(update, texts.ASK_USAGE, html=False)
+        await _reply(update, bot_texts.ASK_USAGE, html=False)
         return
     await answer_question(update, context, question)
 
@@ -94,14 +91,14 @@ def _without_entity(text: str, entity: MessageEntity) -> str:
     return (raw[:start] + raw[end:]).decode("utf-16-le").strip()
 
 
-async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def non_text(update: Update, context: BotContext) -> None:
     """Stickers, photos, voice… in a private chat: say what the bot can do."""
-    await _reply(update, texts.NOT_TEXT, html=False)
+    await _reply(update, bot_texts.NOT_TEXT, html=False)
 
 
-async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+async def answer_question(update: Update, context: BotContext, question: str) -> None:
     chat, user = update.effective_chat, update.effective_user
-    service = service_of(context)
+    service = context.services.answers
     with contextlib.suppress(TelegramError):  # the typing hint is a courtesy; the answer still goes out
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
     try:
@@ -126,25 +123,21 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     await _reply(update, render.page_message(page), markup=keyboards.answer_keyboard(page))
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: BotContext) -> None:
     """Inline buttons: more citations, the source in context, feedback."""
     query = update.callback_query
-    action = keyboards.decode(query.data)
-    service = service_of(context)
-    if action is None:
+    action = callback_data.decode(query.data)
+    service = context.services.answers
+    if action is None or action.kind not in {"p", "c", "f"}:
         await query.answer(texts.STALE_BUTTON)
         return
+    answer_id, value = action.text(0), action.number(1)
     if action.kind == "f":
-        ok = service.feedback(action.answer_id, query.from_user.id, bool(action.value))
+        ok = service.feedback(answer_id, query.from_user.id, bool(value))
         await query.answer(texts.FEEDBACK_THANKS if ok else texts.STALE_BUTTON)
-        log.info(
-            "event=feedback user=%s answer=%s helpful=%s",
-            query.from_user.id,
-            action.answer_id,
-            bool(action.value),
-        )
+        log.info("event=feedback user=%s answer=%s helpful=%s", query.from_user.id, answer_id, bool(value))
         return
-    page = service.page(action.answer_id, 0 if action.kind == "c" else action.value)
+    page = service.page(answer_id, 0 if action.kind == "c" else value)
     if page is None:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
@@ -152,7 +145,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if action.kind == "p":
         await _edit_page(query.message, page)
         return
-    index = action.value - 1
+    index = value - 1
     if not 0 <= index < len(page.answer.citations):
         return
     ctx = service.context(page.answer.citations[index].passage_id)
@@ -186,7 +179,7 @@ async def _reply(update: Update, text: str, html: bool = True, markup=None) -> N
     )
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """The one error handler: log with traceback, tell the user briefly, never crash."""
     chat_id = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
     log.error(

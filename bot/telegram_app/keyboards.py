@@ -1,45 +1,11 @@
-"""Inline buttons and their callback data (≤ 64 bytes; everything behind them is in SQLite).
-
-Formats: `p:<answer>:<page>` page of citations, `c:<answer>:<n>` source of citation n,
-`f:<answer>:<1|0>` feedback.
-"""
+"""The inline keyboards under answers and removal requests (their data: callback_data.py)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.core.chat import AnswerPage
-
-MAX_DATA = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
-
-
-@dataclass(frozen=True)
-class ButtonAction:
-    kind: str  # "p", "c" or "f"
-    answer_id: str
-    value: int
-
-
-def encode(kind: str, answer_id: str, value: int) -> str:
-    data = f"{kind}:{answer_id}:{value}"
-    if len(data.encode()) > MAX_DATA:
-        raise ValueError("callback data too long")
-    return data
-
-
-_DATA = re.compile(r"([pcf]):([A-Za-z0-9_-]{1,32}):(-?[0-9]{1,6})", re.ASCII)
-
-
-def decode(data: str | None) -> ButtonAction | None:
-    """The action behind a button, or None for anything this bot did not make (clients can forge data)."""
-    match = _DATA.fullmatch(data or "")
-    if match is None:
-        return None
-    return ButtonAction(match[1], match[2], int(match[3]))
+from bot.telegram_app.callback_data import encode
 
 
 def answer_keyboard(page: AnswerPage) -> InlineKeyboardMarkup:
@@ -65,3 +31,10 @@ def answer_keyboard(page: AnswerPage) -> InlineKeyboardMarkup:
         ]
     )
     return InlineKeyboardMarkup(rows)
+
+
+def removal_keyboard(key: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("确认删除", callback_data=encode("rm", key)),
+          InlineKeyboardButton("取消", callback_data=encode("rm", "-"))]]
+    )  # fmt: skip

@@ -15,13 +15,15 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot.core.quiz.engine import DEFAULT_QUESTIONS, QuizError
 from bot.core.quiz.events import AnswerRecorded, Event, SessionFinished, first
 from bot.core.quiz.items import FILL, MULTI
 from bot.core.quiz.model import AskedQuestion, SessionMode, SessionStatus
 from bot.core.quiz.replies import parse_reply
+from bot.telegram_app.callback_data import decode
+from bot.telegram_app.jobs import DAILY, cancel_jobs, job_name
 from bot.telegram_app.quiz_render import (
     FINISHED_TITLES,
     ROOM_PREFIX,
@@ -33,13 +35,15 @@ from bot.telegram_app.quiz_render import (
     render,
     room_of,
 )
+from bot.telegram_app.state import BotContext, services_of
+from bot.telegram_app.texts import zone_label
 
 log = logging.getLogger("policybot.quiz")
 DAILY_RE = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
 NOT_COUNTED = "这道题已经结束或你已作答。"
 
 
-async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def quiz_command(update: Update, context: BotContext) -> None:
     """/quiz [N] [关键词或文件名]: start a session in this chat."""
     args = list(context.args or [])
     size = DEFAULT_QUESTIONS
@@ -58,7 +62,7 @@ async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await render(context, events, keyword)
 
 
-async def receive_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def receive_poll_answer(update: Update, context: BotContext) -> None:
     """A member voted in a question's poll (one option, or several for a multi-select item)."""
     answer = update.poll_answer
     engine = engine_of(context)
@@ -72,18 +76,18 @@ async def receive_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE
     await render(context, engine.answer(asked, player_of(answer.user), reply))
 
 
-async def receive_option_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def receive_option_button(update: Update, context: BotContext) -> None:
     """An option button of a choice question too long for a poll."""
     query = update.callback_query
-    parts = (query.data or "").split(":")
+    action = decode(query.data)
     engine = engine_of(context)
     asked = None
-    if len(parts) == 4 and parts[2].isdigit() and parts[3].isdigit():
-        asked = engine.question(parts[1], int(parts[2]))
-    if asked is None:
+    if action is not None and action.kind == "qa" and action.number(1) >= 0 and action.number(2) >= 0:
+        asked = engine.question(action.text(0), action.number(1))
+    if action is None or asked is None:
         await query.answer("这道题已失效。")
         return
-    events = engine.answer(asked, player_of(query.from_user), int(parts[3]))
+    events = engine.answer(asked, player_of(query.from_user), action.number(2))
     recorded = first(events, AnswerRecorded)
     if recorded is None:
         await query.answer(NOT_COUNTED)
@@ -92,7 +96,7 @@ async def receive_option_button(update: Update, context: ContextTypes.DEFAULT_TY
     await render(context, events)
 
 
-async def receive_fill_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def receive_fill_answer(update: Update, context: BotContext) -> bool:
     """A typed answer to a question sent as text; False if the message is not one."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     engine = engine_of(context)
@@ -117,13 +121,13 @@ async def receive_fill_answer(update: Update, context: ContextTypes.DEFAULT_TYPE
     return True
 
 
-def _typed(context: ContextTypes.DEFAULT_TYPE, asked: AskedQuestion) -> bool:
+def _typed(context: BotContext, asked: AskedQuestion) -> bool:
     """Fill-in questions, and multi-select ones sent as text, are answered by typing."""
     _, poll_id = engine_of(context).sent_as(asked)
     return asked.item.kind == FILL or (asked.item.kind == MULTI and poll_id is None)
 
 
-async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stop_command(update: Update, context: BotContext) -> None:
     """/stop: end the running session (closing its open poll) and post its leaderboard."""
     events = engine_of(context).stop(room_of(update.effective_chat.id))
     if not events:
@@ -132,7 +136,7 @@ async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await render(context, events)
 
 
-async def score_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def score_command(update: Update, context: BotContext) -> None:
     """/score: the member's own totals and accuracy."""
     user = update.effective_user
     engine, player = engine_of(context), player_of(user)
@@ -148,7 +152,7 @@ async def score_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     )
 
 
-async def rank_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def rank_command(update: Update, context: BotContext) -> None:
     """/rank: this chat's all-time leaderboard."""
     board = engine_of(context).room_ranking(room_of(update.effective_chat.id))
     await update.effective_message.reply_html(
@@ -156,7 +160,7 @@ async def rank_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
 
 
-async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def review_command(update: Update, context: BotContext) -> None:
     """/review: re-ask the member's due wrong answers."""
     try:
         events = engine_of(context).start_review(
@@ -171,7 +175,7 @@ async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await render(context, events)
 
 
-async def daily_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def daily_command(update: Update, context: BotContext) -> None:
     """/daily HH:MM schedules a daily question here; /daily off cancels it."""
     arg = " ".join(context.args or []).strip()
     chat_id = update.effective_chat.id
@@ -188,24 +192,23 @@ async def daily_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     hhmm = f"{int(match.group(1)):02d}:{match.group(2)}"
     engine.set_daily(room_of(chat_id), hhmm)
     schedule_daily(context.application, chat_id, hhmm)
-    await update.effective_message.reply_text(f"已设置每日一题：每天 {hhmm}（北京时间）在本群出一道题。")
+    await update.effective_message.reply_text(f"已设置每日一题：每天 {hhmm}（{zone_label(context.settings.timezone)}）在本群出一道题。")
 
 
 def schedule_daily(application: Application, chat_id: int, hhmm: str) -> None:
     _unschedule_daily(application, chat_id)
     hour, minute = (int(x) for x in hhmm.split(":"))
-    zone = ZoneInfo(application.bot_data["config"].timezone)
+    zone = ZoneInfo(services_of(application).settings.timezone)
     application.job_queue.run_daily(
-        daily_question, dt.time(hour, minute, tzinfo=zone), name=f"daily:{chat_id}", chat_id=chat_id
+        daily_question, dt.time(hour, minute, tzinfo=zone), name=job_name(DAILY, chat_id), chat_id=chat_id
     )
 
 
 def _unschedule_daily(application: Application, chat_id: int) -> None:
-    for job in application.job_queue.get_jobs_by_name(f"daily:{chat_id}"):
-        job.schedule_removal()
+    cancel_jobs(application.job_queue, DAILY, chat_id)
 
 
-async def daily_question(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def daily_question(context: BotContext) -> None:
     try:
         chat_id = context.job.chat_id  # positive ids are private chats: one participant
         events = engine_of(context).start(room_of(chat_id), "", 1, mode=SessionMode.DAILY, solo=chat_id > 0)
@@ -216,7 +219,7 @@ async def daily_question(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def resume_after_restart(application: Application) -> None:
     """End sessions a restart interrupted (answers are kept) and re-arm daily questions."""
-    engine = application.bot_data["quiz"]
+    engine = services_of(application).quiz
     events: list[Event] = engine.finish_interrupted(ROOM_PREFIX)
     for finished in (e for e in events if isinstance(e, SessionFinished)):
         try:

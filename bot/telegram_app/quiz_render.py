@@ -8,26 +8,25 @@ a reply to type.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, User
 from telegram.constants import ParseMode, PollLimit, PollType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot.core.quiz.engine import QuizEngine
 from bot.core.quiz.events import Event, NextQuestion, QuestionClosed, SessionFinished, SessionStarted
 from bot.core.quiz.items import FILL, MULTI, QuizItem
 from bot.core.quiz.model import AskedQuestion, CloseReason, Player, SessionMode, SessionStatus, Standing
-from bot.telegram_app.admin_handlers import config_of
+from bot.telegram_app.callback_data import encode
+from bot.telegram_app.jobs import QUESTION, cancel_jobs, job_name
+from bot.telegram_app.polls import PollsInFlight
+from bot.telegram_app.state import BotContext
 
 log = logging.getLogger("policybot.quiz")
 GRACE = 2  # seconds after a poll closes before the next question
-POLL_SEND_WAIT = 15.0  # seconds an answer to an unknown poll waits for polls still being sent
 ROOM_PREFIX = "tg:"
 FINISHED_TITLES = {
     SessionStatus.FINISHED: "🏁 本轮答题结束！",
@@ -48,43 +47,15 @@ def player_of(user: User) -> Player:
     return Player(f"{ROOM_PREFIX}{user.id}", user.first_name or "")
 
 
-def engine_of(context: ContextTypes.DEFAULT_TYPE) -> QuizEngine:
-    return context.application.bot_data["quiz"]
+def engine_of(context: BotContext) -> QuizEngine:
+    return context.services.quiz
 
 
-class PollsInFlight:
-    """Quiz polls sent but not yet attached to their question.
-
-    Why: Telegram shows a poll to members as soon as it exists, so an answer can reach the bot
-    before send_poll has returned the poll's id; that answer waits for the send, not dropped.
-    """
-
-    def __init__(self) -> None:
-        self._sending = 0
-        self._changed = asyncio.Condition()
-
-    @contextlib.asynccontextmanager
-    async def sending(self) -> AsyncIterator[None]:
-        async with self._changed:
-            self._sending += 1
-        try:
-            yield
-        finally:
-            async with self._changed:
-                self._sending -= 1
-                self._changed.notify_all()
-
-    async def settled(self, timeout: float = POLL_SEND_WAIT) -> None:
-        with contextlib.suppress(TimeoutError):
-            async with self._changed:
-                await asyncio.wait_for(self._changed.wait_for(lambda: self._sending == 0), timeout)
+def polls_in_flight(context: BotContext) -> PollsInFlight:
+    return context.state.polls_in_flight
 
 
-def polls_in_flight(context: ContextTypes.DEFAULT_TYPE) -> PollsInFlight:
-    return context.application.bot_data.setdefault("polls_in_flight", PollsInFlight())
-
-
-async def render(context: ContextTypes.DEFAULT_TYPE, events: list[Event], keyword: str | None = None) -> None:
+async def render(context: BotContext, events: list[Event], keyword: str | None = None) -> None:
     """Show what the engine reported, in order (answers are acknowledged by their handlers)."""
     for event in events:
         if isinstance(event, SessionStarted):
@@ -97,7 +68,7 @@ async def render(context: ContextTypes.DEFAULT_TYPE, events: list[Event], keywor
             await post_leaderboard(context, event)
 
 
-def start_text(context: ContextTypes.DEFAULT_TYPE, event: SessionStarted, keyword: str | None) -> str:
+def start_text(context: BotContext, event: SessionStarted, keyword: str | None) -> str:
     session = event.session
     if session.mode == SessionMode.REVIEW:
         return f"🔁 错题复习：共 {session.size} 题。"
@@ -105,13 +76,13 @@ def start_text(context: ContextTypes.DEFAULT_TYPE, event: SessionStarted, keywor
         return "☀️ 每日一题"
     scope = f"（范围：{keyword}）" if keyword else ""
     return (
-        f"📝 答题开始！共 {session.size} 题{scope}，每题 {config_of(context).quiz_seconds} 秒。"
+        f"📝 答题开始！共 {session.size} 题{scope}，每题 {context.settings.quiz_seconds} 秒。"
         "选择题直接点选项（多选题选全后点“投票”）；填空题请回复题目消息作答。发送 /stop 可提前结束。"
     )
 
 
-async def send_question(context: ContextTypes.DEFAULT_TYPE, asked: AskedQuestion) -> None:
-    item, seconds = asked.item, config_of(context).quiz_seconds
+async def send_question(context: BotContext, asked: AskedQuestion) -> None:
+    item, seconds = asked.item, context.settings.quiz_seconds
     chat_id, head = chat_of(asked.session.room), asked.heading
     if item.kind != FILL and fits_poll(head, item):
         multi = item.kind == MULTI
@@ -143,7 +114,7 @@ async def send_question(context: ContextTypes.DEFAULT_TYPE, asked: AskedQuestion
         engine_of(context).attach_message(asked, message.message_id, None)
     context.job_queue.run_once(
         question_timeout, seconds + GRACE, data=(asked.session.session_id, asked.position),
-        name=job_name(asked.session.session_id, asked.position), chat_id=chat_id,
+        name=job_name(QUESTION, asked.session.session_id, asked.position), chat_id=chat_id,
     )  # fmt: skip
 
 
@@ -166,7 +137,7 @@ def option_buttons(asked: AskedQuestion) -> InlineKeyboardMarkup | None:
         return None
     sid = asked.session.session_id
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(o[:60], callback_data=f"qa:{sid}:{asked.position}:{i}")]
+        [[InlineKeyboardButton(o[:60], callback_data=encode("qa", sid, asked.position, i))]
          for i, o in enumerate(asked.item.options)]
     )  # fmt: skip
 
@@ -180,11 +151,10 @@ def fits_poll(head: str, item: QuizItem) -> bool:
     )
 
 
-async def reveal(context: ContextTypes.DEFAULT_TYPE, event: QuestionClosed) -> None:
+async def reveal(context: BotContext, event: QuestionClosed) -> None:
     """Close the poll if it is still open; quiz polls reveal themselves, the rest get a message."""
     asked = event.question
-    for job in context.job_queue.get_jobs_by_name(job_name(asked.session.session_id, asked.position)):
-        job.schedule_removal()
+    cancel_jobs(context.job_queue, QUESTION, asked.session.session_id, asked.position)
     chat_id = chat_of(asked.session.room)
     message_id, poll_id = engine_of(context).sent_as(asked)
     if poll_id is not None and message_id is not None and event.reason != CloseReason.TIMEOUT:
@@ -201,27 +171,21 @@ async def reveal(context: ContextTypes.DEFAULT_TYPE, event: QuestionClosed) -> N
     )
 
 
-async def question_timeout(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def question_timeout(context: BotContext) -> None:
     """Time is up for a question: the engine closes it and says what comes next."""
     session_id, position = context.job.data
     await render(context, engine_of(context).timeout(session_id, position))
 
 
-async def post_leaderboard(context: ContextTypes.DEFAULT_TYPE, event: SessionFinished) -> None:
+async def post_leaderboard(context: BotContext, event: SessionFinished) -> None:
     session = event.session
-    for job in context.job_queue.jobs():
-        if job.name and job.name.startswith(job_name(session.session_id, None)):
-            job.schedule_removal()
+    cancel_jobs(context.job_queue, QUESTION, session.session_id)
     title = FINISHED_TITLES.get(session.status, FINISHED_TITLES[SessionStatus.FINISHED])
     await context.bot.send_message(
         chat_of(session.room), leaderboard_html(title, list(event.leaderboard)), parse_mode=ParseMode.HTML
     )
     log.info("event=quiz_finished room=%s session=%s participants=%d", session.room, session.session_id,
              len(event.leaderboard))  # fmt: skip
-
-
-def job_name(session_id: str, position: int | None) -> str:
-    return f"quiz:{session_id}:" + ("" if position is None else str(position))
 
 
 def leaderboard_html(title: str, board: list[Standing], empty: str = "本轮没有人作答。") -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import os
 import sys
 from pathlib import Path
 
+from bot.core.settings import Settings
 from bot.web.config import DEFAULT_HOST, DEFAULT_PORT, WebConfigError, web_settings
 
 EXIT_USAGE = 2
@@ -27,43 +27,45 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
     serve = commands.add_parser("serve", help="同时运行学习网页和 Telegram 机器人（已配置令牌时）")
     _address_arguments(serve)
-    serve.add_argument("--config", type=Path, help="机器人的 TOML 配置文件")
+    serve.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="TOML 配置文件")
     serve.set_defaults(run=run_serve)
 
 
 def _address_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=DEFAULT_HOST, help=f"监听地址（默认 {DEFAULT_HOST}）")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"端口（默认 {DEFAULT_PORT}）")
+    parser.add_argument("--host", help=f"监听地址（默认 {DEFAULT_HOST}，或 POLICYBOT_WEB_HOST）")
+    parser.add_argument("--port", type=int, help=f"端口（默认 {DEFAULT_PORT}，或 POLICYBOT_WEB_PORT）")
     parser.add_argument("--index", type=Path, help="索引目录（默认使用内置语料和上传资料的索引）")
 
 
-def _settings(args: argparse.Namespace):
+def _settings(args: argparse.Namespace, core: Settings):
     from bot.web.server import check_can_start
 
-    settings = web_settings(os.environ, args.host, args.port, args.index)
+    settings = web_settings(core, args.host, args.port, args.index)
     check_can_start(settings)
     return settings
 
 
-def run_web(args: argparse.Namespace) -> int:
-    from bot.cli import announce_first_build
+def run_web(args: argparse.Namespace, core: Settings) -> int:
+    from bot.core.services import build_services
+    from bot.terminal.output import announce_first_build
     from bot.web.server import exit_cleanly_on_sigterm, serve
     from bot.web.services import open_web_services
 
     try:
-        settings = _settings(args)
+        settings = _settings(args, core)
     except WebConfigError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
     print("正在加载模型和索引…", file=sys.stderr, flush=True)
-    announce_first_build(args.index)
-    services = open_web_services(settings)
+    core_services = build_services(core, index_dir=args.index)
+    announce_first_build(core_services)
+    services = open_web_services(settings, core_services)
     exit_cleanly_on_sigterm()
     asyncio.run(serve(services, settings))
     return 0
 
 
-def add_organiser(args: argparse.Namespace) -> int:
+def add_organiser(args: argparse.Namespace, core: Settings) -> int:
     from bot.core.database import Database
     from bot.core.organisers import AccountError, OrganiserAccounts
 
@@ -74,8 +76,9 @@ def add_organiser(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    settings = web_settings(os.environ)
-    db = Database(settings.data_dir / "policybot.sqlite")
+    from index.paths import state_file
+
+    db = Database(state_file(core.data_dir))
     try:
         created = OrganiserAccounts(db).add(args.name, password)
     except AccountError as exc:
@@ -87,12 +90,12 @@ def add_organiser(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_serve(args: argparse.Namespace) -> int:
+def run_serve(args: argparse.Namespace, core: Settings) -> int:
     from bot.web.serve_both import run_both
 
     try:
-        settings = _settings(args)
+        settings = _settings(args, core)
     except WebConfigError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
-    return run_both(settings, args.config)
+    return run_both(settings, core, args.index)

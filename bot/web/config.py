@@ -7,11 +7,10 @@ the web package reads the process environment itself.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.paths import data_dir
+from bot.core.settings import Settings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -26,7 +25,7 @@ class WebConfigError(ValueError):
 class WebSettings:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
-    data_dir: Path = field(default_factory=data_dir)
+    data_dir: Path = field(default_factory=lambda: Settings().data_dir)
     access_code: str | None = field(default=None, repr=False)
     secret: str | None = field(default=None, repr=False)  # None: generated into data_dir
     questions_per_minute: int = 8  # the bot's setting: one limit for every front end
@@ -54,22 +53,17 @@ def is_loopback(host: str) -> bool:
 
 
 def web_settings(
-    env: Mapping[str, str], host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, index_dir: Path | None = None
+    settings: Settings, host: str | None = None, port: int | None = None, index_dir: Path | None = None
 ) -> WebSettings:
-    """Settings from the command line (host, port) and the environment."""
-    per_minute = env.get("POLICYBOT_QUESTIONS_PER_MINUTE", "").strip()
-    try:
-        questions_per_minute = int(per_minute) if per_minute else 8
-    except ValueError as exc:
-        raise WebConfigError("POLICYBOT_QUESTIONS_PER_MINUTE 应为正整数。") from exc
+    """The page's settings: the command line's host and port, else the resolved settings."""
     return WebSettings(
-        host=host,
-        port=port,
-        data_dir=data_dir(env.get("POLICYBOT_DATA_DIR") or None),
-        access_code=env.get("POLICYBOT_WEB_ACCESS_CODE", "").strip() or None,
-        secret=env.get("POLICYBOT_WEB_SECRET", "").strip() or None,
-        questions_per_minute=max(1, questions_per_minute),
-        https_only=env.get("POLICYBOT_WEB_HTTPS", "").strip().lower() in {"1", "true", "yes"},
+        host=host or settings.web_host,
+        port=port or settings.web_port,
+        data_dir=settings.data_dir,
+        access_code=settings.web_access_code or None,
+        secret=settings.web_secret or None,
+        questions_per_minute=settings.questions_per_minute,
+        https_only=settings.web_https,
         index_dir=index_dir,
     )
 

@@ -11,6 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot.core.settings import Settings
 from bot.web.config import WebSettings
 from bot.web.server import exit_cleanly_on_sigterm, serve
 from bot.web.services import open_web_services
@@ -18,33 +19,26 @@ from bot.web.services import open_web_services
 log = logging.getLogger("policybot.web")
 
 
-def run_both(settings: WebSettings, config_file: Path | None) -> int:
+def run_both(settings: WebSettings, core: Settings, index_dir: Path | None) -> int:
     from bot import logging_setup
-    from bot.telegram_app.config import ConfigError, MissingTokenError, load_config
+    from bot.core.services import build_services
 
-    try:
-        config = load_config(config_file)
-    except MissingTokenError:
-        config = None
+    if not core.token:
         print("未设置 TELEGRAM_BOT_TOKEN：只启动学习网页。", file=sys.stderr, flush=True)
-    except ConfigError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
-    if config is not None:
-        logging_setup.configure(verbose=True, secrets=[config.token])
+    else:
+        logging_setup.configure(verbose=True, secrets=core.secrets())
     print("正在加载模型和索引…", file=sys.stderr, flush=True)
-    services = open_web_services(settings)
+    core_services = build_services(core, index_dir=index_dir)
+    services = open_web_services(settings, core_services)
     exit_cleanly_on_sigterm()
-    if config is None:
+    if not core.token:
         asyncio.run(serve(services, settings))
         return 0
 
-    from bot.core.loading import open_quiz_engine
     from bot.telegram_app.app import build_application
 
-    quiz = open_quiz_engine(services.chat.assistant.index.passages, services.db)
-    services.quiz = quiz
-    application = build_application(config, services.chat, quiz, services.documents)
+    services.quiz = core_services.quiz
+    application = build_application(core_services)
 
     async def telegram() -> None:
         async with application:

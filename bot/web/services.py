@@ -1,7 +1,7 @@
 """The core services the web page uses, opened once per process.
 
-One adapter between the web package and however the core is built (bot.core.loading today),
-so the routes never open models, indexes or databases themselves.
+One adapter between the web package and the core's services (bot.core.services), so the
+routes never open models, indexes or databases themselves.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from bot.core.organisers import LoginThrottle, OrganiserAccounts
 from bot.core.practice import PracticeBook
 from bot.core.quiz.bank import QuizBank, bank_for, bank_path
 from bot.core.quiz.engine import QuizEngine
+from bot.core.services import Services
 from bot.core.upload_jobs import DocumentJobs
 from bot.web.config import WebSettings
 from index.hybrid import HybridIndex
@@ -51,7 +52,7 @@ class WebServices:
         with self._bank_lock:
             passages = self.chat.assistant.index.passages
             if self._bank is None or self._bank_passages is not passages:
-                self._bank = bank_for(passages, bank_path())
+                self._bank = bank_for(passages, bank_path(self.documents.root))
                 self._bank_passages = passages
             return self._bank
 
@@ -71,15 +72,12 @@ class WebServices:
             self.warm_bank()
 
 
-def open_web_services(settings: WebSettings, chat: ChatService | None = None) -> WebServices:
-    """Everything the page needs; `chat` is passed in when the bot shares the process."""
-    from bot.core.loading import open_chat_service
-
-    if chat is None:
-        chat = open_chat_service(settings.index_dir, questions_per_minute=settings.questions_per_minute)
+def open_web_services(settings: WebSettings, core: Services) -> WebServices:
+    """Everything the page needs, on the process's core services (shared with the bot in `serve`)."""
+    chat = core.answers
     services = WebServices(
         chat=chat,
-        documents=DocumentManager(chat.assistant.encoder),
+        documents=core.documents,
         access=AccessCode(chat.db, settings.access_code),
         organisers=OrganiserAccounts(chat.db),
         practice=PracticeBook(chat.db),

@@ -54,7 +54,7 @@ def env_for(data_dir: Path, settings: dict[str, str]) -> dict[str, str]:
 
 def cli(data_dir: Path, *args: str, stdin: str = "", settings: dict[str, str] | None = None):
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "bot.terminal.cli", *args],
         cwd=REPO,
         env=env_for(data_dir, settings or {}),
         input=stdin,
@@ -76,7 +76,7 @@ class WebServer:
     def start(self) -> None:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "web", "--port", str(self.port)],
+                [sys.executable, "-m", "bot.terminal.cli", "web", "--port", str(self.port)],
                 cwd=REPO,
                 env=env_for(self.data_dir, self.settings),
                 stdin=subprocess.DEVNULL,

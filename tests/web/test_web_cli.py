@@ -37,7 +37,7 @@ def test_serve_without_token_starts_the_page_and_prints_its_address(web_seed, tm
     data = seed(web_seed, tmp_path / "data")
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "bot.terminal.cli", "serve", "--port", str(port)],
         cwd=REPO,
         env=env_for(data, {}),
         stdin=subprocess.DEVNULL,

@@ -9,6 +9,7 @@ from typing import TextIO
 from bot.core import texts
 from bot.core.chat import AnswerPage, ChatService, RateLimited
 from bot.core.questions import QuestionError
+from bot.core.services import Services
 
 CONSOLE_USER = 0
 PROMPT = "问> "
@@ -33,7 +34,9 @@ def render_page(page: AnswerPage) -> str:
     return "\n".join(lines)
 
 
-async def run_console(service: ChatService, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+async def run_console(services: Services, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+    service = services.answers
+
     def say(text: str) -> None:
         print(text, file=stdout, flush=True)
 
@@ -62,7 +65,7 @@ async def run_console(service: ChatService, stdin: TextIO = sys.stdin, stdout: T
             say(_source(service, last, line))
         else:
             last = await _ask(service, line, say) or last
-    await service.close()
+    await services.close()
 
 
 async def _ask(service: ChatService, question: str, say) -> AnswerPage | None:

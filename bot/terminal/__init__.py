@@ -1,0 +1,1 @@
+"""The terminal front end: the `policybot` command line, `doctor`, the console chat and quiz."""
