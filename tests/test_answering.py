@@ -80,3 +80,41 @@ def test_empty_questions_are_refused(text: str) -> None:
 
 def test_special_characters_survive_cleaning() -> None:
     assert clean_question(" <b>品牌</b> & *主题* \u200b") == "<b>品牌</b> & *主题*"
+
+
+def test_answer_is_the_sentence_with_the_question_focus(assistant) -> None:
+    """Asked what matters most, the answer is the sentence that says what matters most."""
+    answer = assistant.ask("搞民族团结进步创建，最重要的是什么？")
+    assert answer.found
+    assert "最重要的就是讲团结" in answer.answer
+    assert any(answer.answer in c.text for c in answer.citations)  # still a verbatim span
+
+
+def test_parts_question_lists_every_item_each_cited(assistant) -> None:
+    answer = assistant.ask("争创示范县，讲话提出要坚持哪几个方面？")
+    assert answer.found
+    lines = answer.answer.splitlines()
+    heads = ["要坚持高位推动", "要坚持系统思维", "要坚持守正创新", "要坚持合力攻坚"]
+    assert [next(i for i, line in enumerate(lines) if head in line) for head in heads] == sorted(
+        next(i for i, line in enumerate(lines) if head in line) for head in heads
+    )
+    for head in heads:
+        line = next(line for line in lines if head in line)
+        number = int(line.rsplit("[", 1)[1].rstrip("]"))
+        cited = answer.citations[number - 1]
+        assert head in cited.text and head in cited.highlight
+        assert cited.location.startswith("第") and "部分" in cited.location
+
+
+def test_article_items_are_listed_from_the_article(assistant) -> None:
+    answer = assistant.ask("哪些人士逝世时要下半旗志哀？")
+    assert answer.found
+    assert all(f"（{n}）" in answer.answer for n in "一二三四")
+    assert answer.citations[0].location.endswith("第十五条")
+    assert "国旗" in answer.citations[0].doc_title
+
+
+def test_single_answer_questions_stay_single_sentences(assistant) -> None:
+    answer = assistant.ask("又暴露出了哪些新问题？")
+    assert "\n" not in answer.answer
+    assert "行动迟缓、氛围不浓" in answer.answer

@@ -6,7 +6,7 @@ import pytest
 
 from bot.core.quiz.check import check_items, format_report
 from bot.core.quiz.generate import GeneratorSettings, generate_items
-from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, QuizItem, answer_matches, fold
+from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, MULTI, QuizItem, answer_matches, fold
 
 
 @pytest.fixture(scope="module")
@@ -17,10 +17,10 @@ def items(passages) -> list[QuizItem]:
 def test_bank_meets_the_targets_with_zero_failures(items, passages) -> None:
     report = check_items(items, passages)
     assert report.failures == []
-    assert report.verbatim == report.total >= 300
+    assert report.verbatim == report.total >= 60  # trivia is dropped (issue 13): fewer, better items
     speech = {fold(i.question) + i.answer for i in items if "讲话" in i.doc_title}
-    assert len(speech) >= 60
-    assert set(report.by_kind) == {FILL, CHOICE, JUDGE}
+    assert len(speech) >= 40
+    assert set(report.by_kind) == {FILL, CHOICE, JUDGE, MULTI}
 
 
 def test_report_names_a_broken_item_in_chinese(items, passages) -> None:
@@ -51,8 +51,8 @@ def test_slogans_enumerations_and_numbers_are_asked(items) -> None:
 def test_distractors_never_make_a_second_right_option(items, passages) -> None:
     corpus = fold("\n".join(p.text for p in passages))
     for item in items:
-        if item.kind != CHOICE:
-            continue
+        if item.kind != CHOICE or item.topic == "structure":
+            continue  # structure items ask about headings, not a blank in a sentence
         for i, option in enumerate(item.options):
             if i != item.correct:
                 assert fold(item.question.split("：", 1)[1].replace(BLANK, option)) not in corpus, item
@@ -61,8 +61,13 @@ def test_distractors_never_make_a_second_right_option(items, passages) -> None:
 def test_true_false_statements_swap_a_key_phrase(items) -> None:
     judges = [i for i in items if i.kind == JUDGE]
     assert {i.correct for i in judges} == {0, 1}
-    false_one = next(i for i in judges if i.correct == 1)
-    assert false_one.answer not in false_one.question.split("：", 1)[1] or false_one.topic == "number"
+    for false_one in (i for i in judges if i.correct == 1):
+        statement = false_one.question.split("：", 1)[1]
+        if false_one.topic == "structure":  # a principle paired with another part's problems
+            own = false_one.explanation.split("切实解决")[1].split("的问题")[0]
+            assert f"“{own}”" not in statement
+        else:
+            assert false_one.answer not in statement or false_one.topic == "number"
 
 
 def test_generation_is_deterministic_for_a_seed(passages) -> None:

@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.core.answer_sentences import (
+    AnswerModel,
+    Candidate,
+    SentenceVectors,
+    candidates,
+    choose,
+    with_short_successor,
+)
 from bot.core.answers import Answer, Citation
+from bot.core.enumerations import Enumeration, best_enumeration, find_enumerations
 from bot.core.questions import QuestionError, clean_question
 from bot.core.scope import ScopeJudge
+from corpus.model import Passage
 from index.encoder import Encoder
 from index.hybrid import Hit, HybridIndex, SearchResult, cut_query, passage_sentences
-from index.tokens import bigrams
+from index.tokens import content_terms, normalize
 
 NOT_FOUND = "学习资料中没有找到能回答这个问题的内容。"
-SHORT_SENTENCE = 24  # an answer sentence shorter than this takes the next sentence along
+
+
+class IndexTables:
+    """What answering derives from one index once: sentence vectors by passage, the lists."""
+
+    def __init__(self, index: HybridIndex) -> None:
+        self.index = index
+        self.vectors = SentenceVectors(index)
+        self.enumerations = find_enumerations(index.passages)
 
 
 @dataclass
@@ -22,6 +40,8 @@ class Assistant:
     index: HybridIndex
     encoder: Encoder
     scope: ScopeJudge
+    answers: AnswerModel = field(default_factory=AnswerModel.load)
+    _tables: IndexTables | None = field(default=None, init=False, repr=False)
 
     def ask(self, question: str, k: int = 5) -> Answer:
         result = self.ask_batch([question], k)[0]
@@ -50,51 +70,98 @@ class Assistant:
             out.append(self._answer(item, result, k))
         return out
 
+    @property
+    def tables(self) -> IndexTables:
+        """Rebuilt when the index is swapped (documents added while the bot runs)."""
+        if self._tables is None or self._tables.index is not self.index:
+            self._tables = IndexTables(self.index)
+        return self._tables
+
+    def sentence_candidates(self, result: SearchResult) -> list[Candidate]:
+        return candidates(result.query, result.hits, result.query_vector, self.tables.vectors)
+
     def _answer(self, question: str, result: SearchResult, k: int) -> Answer:
         confidence = self.scope.probability(result)
         if not result.hits or confidence < self.scope.model.threshold:
             return Answer(question, False, NOT_FOUND, [], result.truncated, confidence)
-        citations = [_citation(hit, question) for hit in result.hits[:k]]
-        answer = citations[0].highlight or citations[0].text
+        hits = [hit.passage for hit in result.hits]
+        listing = best_enumeration(question, hits, self.tables.enumerations, term_overlap)
+        if listing is not None:
+            text, citations = _listed(listing, result.hits, k)
+            return Answer(question, True, text, citations, result.truncated, confidence)
+        found = self.sentence_candidates(result)
+        best = choose(self.answers, found)
+        highlights = _highlights(self.answers, found)
+        citations = [
+            _citation(hit, highlights.get(i) or _fallback_highlight(hit)) for i, hit in enumerate(result.hits[:k])
+        ]
+        if best is None:
+            answer = citations[0].highlight or citations[0].text
+        else:
+            answer = with_short_successor(result.hits[best.hit_index], best.sentence)
         return Answer(question, True, answer, citations, result.truncated, confidence)
 
 
-def _citation(hit: Hit, question: str) -> Citation:
-    p = hit.passage
+def term_overlap(question: str, text: str) -> float:
+    """IDF-weighted share of the question's topical words that occur in `text`."""
+    terms = content_terms(question)
+    total = sum(terms.values())
+    if not total:
+        return 0.0
+    text = normalize(text)
+    return sum(w for t, w in terms.items() if t in text) / total
+
+
+def _highlights(model: AnswerModel, found: list[Candidate]) -> dict[int, str]:
+    """Each competing passage's best sentence by the answer model (its bold span)."""
+    best: dict[int, Candidate] = {}
+    for c in found:
+        if c.hit_index not in best or model.score(c.features) > model.score(best[c.hit_index].features):
+            best[c.hit_index] = c
+    return {i: c.sentence for i, c in best.items()}
+
+
+def _fallback_highlight(hit: Hit) -> str:
+    sentences = passage_sentences(hit.passage)
+    return hit.best_sentence if hit.best_sentence in sentences else (sentences[0] if sentences else "")
+
+
+def _citation(hit: Hit, highlight: str) -> Citation:
+    return _cite(hit.passage, hit.score, with_short_successor(hit, highlight) if highlight else "")
+
+
+def _cite(p: Passage, score: float, highlight: str) -> Citation:
     return Citation(
         passage_id=p.passage_id,
         doc_title=p.doc_title,
         section=p.section,
         location=p.location,
         text=p.text,
-        score=hit.score,
-        highlight=answer_span(hit, question),
+        score=score,
+        highlight=highlight,
     )
 
 
-def answer_span(hit: Hit, question: str) -> str:
-    """The sentence (or two adjacent ones) of the passage that best answers the question.
+def _listed(listing: Enumeration, hits: list[Hit], k: int) -> tuple[str, list[Citation]]:
+    """Every item of the list, each marked with the number of the citation that holds it.
 
-    Dense similarity picks the sentence; a sentence that contains clearly more of the question's
-    wording wins over it (keyword questions), and a very short one takes its successor along.
-    Always a verbatim span of the passage.
+    The passages holding items come first, in the list's order; the other hits follow up to k.
+    A passage's highlight runs from its first item to its last (one verbatim span).
     """
-    sentences = passage_sentences(hit.passage) or [hit.passage.text.strip()]
-    chosen = hit.best_sentence if hit.best_sentence in sentences else sentences[0]
-    wanted = set(bigrams(question))
-    if wanted:
-
-        def coverage(sentence: str) -> float:
-            return len(wanted & set(bigrams(sentence))) / len(wanted)
-
-        literal = max(sentences, key=coverage)
-        if coverage(literal) >= 0.6 and coverage(literal) - coverage(chosen) >= 0.3:
-            chosen = literal
-    index = sentences.index(chosen)
-    if len(chosen) < SHORT_SENTENCE and index + 1 < len(sentences):
-        text = hit.passage.text
-        start = text.find(chosen)
-        end = text.find(sentences[index + 1], start + len(chosen))
-        if start >= 0 and end >= 0:
-            return text[start : end + len(sentences[index + 1])].strip()
-    return chosen
+    scores = {hit.passage.passage_id: hit.score for hit in hits}
+    passages = listing.passages
+    number = {p.passage_id: n for n, p in enumerate(passages, 1)}
+    citations = []
+    for p in passages:
+        items = [item.text for item in listing.items if item.passage.passage_id == p.passage_id]
+        start, end = p.text.find(items[0]), p.text.find(items[-1])
+        span = p.text[start : end + len(items[-1])] if 0 <= start <= end else items[0]
+        citations.append(_cite(p, scores.get(p.passage_id, 0.0), span))
+    for hit in hits:
+        if len(citations) >= max(k, len(passages)):
+            break
+        if hit.passage.passage_id not in number:
+            citations.append(_citation(hit, _fallback_highlight(hit)))
+    lines = [listing.lead] if listing.lead else []
+    lines += [f"{item.text}[{number[item.passage.passage_id]}]" for item in listing.items]
+    return "\n".join(lines), citations

@@ -21,6 +21,16 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.core.answer_types import (
+    DATE,
+    LIST,
+    PERSON,
+    PLACE,
+    QUANTITY,
+    asked_kind,
+    holds_answer,
+    holds_answer_near,
+)
 from index.embedding_cache import EmbeddingCache
 from index.encoder import Encoder
 from index.hybrid import SearchResult
@@ -30,6 +40,8 @@ MODEL_FILE = Path(__file__).with_name("scope_model.json")
 BACKGROUND_FILE = Path(__file__).with_name("background_questions.txt")
 FEATURES = (
     "quantity_missing",
+    "kind_missing",
+    "answer_far",
     "known_terms_zh",
     "matched_terms_zh",
     "dense_z_zh",
@@ -41,42 +53,47 @@ FEATURES = (
 )
 
 
-# A question asking "how many / when" is answerable only if the cited sentences hold a quantity
-# (of the unit asked for, when it names one: 多少公里 needs kilometres, 多少万 needs a real number
-# of ten-thousands — the speech's redacted "**万人次" does not count).
-_UNITS = "周岁|小时|分钟|公里|年|月|日|号|天|周|次|个|万|亿|%|位|名|届|岁|米|元|人|倍|户|项|条"
-_UNIT_ALIASES = {"天": "天|日", "日": "天|日", "号": "号|日", "个": _UNITS}  # 几个人 asks for 人
-_ASKS_QUANTITY = re.compile(
-    rf"(?:多少|(?<!哪)几)({_UNITS})?|多久|多长|多大|多高|多远|多重|how many|how much|how long", re.I
-)
-# "When" needs a date: a number of years, months or days, not just any number.
-_ASKS_DATE = re.compile(r"哪一?年|哪天|哪一天|什么时候|什么时间|何时|what year|which year|when", re.I)
-_DATE_UNITS = "年|月|日|号"
-# Not ordinals (第4位); a Chinese numeral right after a redaction (**万人次) is the unit of a
-# hidden number, while digits after one (**、**4位) are real.
-_NUMBER = r"(?<!第)(?:\d+(?:\.\d+)?|(?<!\*)[〇零一二三四五六七八九十百千万两几]+)"
-
-
-def _asked_unit(question: str) -> str | None:
-    """The units an answer must carry a number of, or None when no quantity or date is asked."""
-    if _ASKS_DATE.search(question):
-        return _DATE_UNITS
-    asked = _ASKS_QUANTITY.search(question)
-    if not asked:
-        return None
-    return _UNIT_ALIASES.get(asked.group(1) or "", asked.group(1) or _UNITS)
-
-
 def quantity_missing(result: SearchResult) -> float:
     """1 when the question asks for a number or date and none of the best passages has one."""
-    unit = _asked_unit(normalize(result.query))  # 幾 → 几, 什麼時候 → 什么时候, full width → half
-    if unit is None:
+    asked = asked_kind(result.query)  # 幾 → 几, 什麼時候 → 什么时候, full width → half
+    if asked.kind not in (QUANTITY, DATE):
         return 0.0
-    pattern = re.compile(f"{_NUMBER}(?:{unit})")
     # Whole passages, not just their best sentence: the number often sits in the sentence after
     # the one that matches the question's wording best.
-    texts = [normalize(hit.passage.text) for hit in result.hits[:3]]
-    return 0.0 if any(pattern.search(t) for t in texts) else 1.0
+    return 0.0 if any(holds_answer(asked, hit.passage.text) for hit in result.hits[:3]) else 1.0
+
+
+def kind_missing(result: SearchResult) -> float:
+    """1 when a who / where / which-items question finds no person, place or list in the best passages."""
+    asked = asked_kind(result.query)
+    if asked.kind not in (PERSON, PLACE, LIST):
+        return 0.0
+    return 0.0 if any(holds_answer(asked, hit.passage.text) for hit in result.hits[:3]) else 1.0
+
+
+def kind_veto(features: dict[str, float], result: SearchResult) -> bool:
+    """A who / where question whose passages name no person or place (near the asked thing).
+
+    Why a rule and not one more weight: on the dev questions this check never fired on an
+    in-scope question, while it catches most near misses of these two kinds ("推进组组长是谁？").
+    """
+    if asked_kind(result.query).kind not in (PERSON, PLACE):
+        return False
+    return bool(features["kind_missing"] or features["answer_far"])
+
+
+def answer_far(result: SearchResult) -> float:
+    """1 when the asked kind of answer is nowhere near the question's words in the best passages.
+
+    Why: a near miss borrows the material's words ("归园居在哪个乡镇？"); the passage that has them
+    names no township beside them. Questions of other kinds, or with nothing to anchor on, get 0.
+    """
+    asked = asked_kind(result.query)
+    if not asked.checkable:
+        return 0.0
+    texts = [hit.passage.text for hit in result.hits[:3]]
+    near = holds_answer_near(asked, result.query, texts)
+    return 1.0 if near is False else 0.0
 
 
 # Markup and entities a user may paste (<b>, &amp;) are not words of a question.
@@ -98,8 +115,10 @@ def too_few_words(question: str) -> bool:
 def scope_features(result: SearchResult, background_similarity: float) -> dict[str, float]:
     e = result.evidence
     zh, other = e.cjk, 1.0 - e.cjk
-    return {
+    features = {
         "quantity_missing": quantity_missing(result),
+        "kind_missing": kind_missing(result),
+        "answer_far": answer_far(result),
         "known_terms_zh": e.known_terms * zh,
         "matched_terms_zh": e.matched_terms * zh,
         "dense_z_zh": e.top_dense_z * zh,
@@ -109,6 +128,8 @@ def scope_features(result: SearchResult, background_similarity: float) -> dict[s
         "background_margin": background_similarity - e.top_dense,
         "cjk": zh,
     }
+    features["kind_veto"] = float(kind_veto(features, result))  # a rule, not a fitted weight
+    return features
 
 
 @dataclass(frozen=True)
@@ -132,6 +153,12 @@ class ScopeModel:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self) | {"features": list(FEATURES)}, ensure_ascii=False, indent=2)
+
+    @classmethod
+    def neutral(cls) -> ScopeModel:
+        """Answers everything: the starting point when the features changed and a refit is due."""
+        n = len(FEATURES)
+        return cls((0.0,) * n, 0.0, 0.0, (0.0,) * n, (1.0,) * n)
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> ScopeModel:
@@ -167,7 +194,10 @@ class ScopeJudge:
     def probability(self, result: SearchResult) -> float:
         if not result.hits or too_few_words(result.query):
             return 0.0
-        return self.model.probability(self.features(result))
+        features = self.features(result)
+        if features["kind_veto"]:
+            return 0.0
+        return self.model.probability(features)
 
 
 def background_questions() -> list[str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.quiz.generate import GeneratorSettings, generate_items
-from bot.core.quiz.items import CHOICE, JUDGE, KINDS, TRUE_FALSE, QuizItem, item_id
+from bot.core.quiz.items import CHOICE, JUDGE, KINDS, MULTI, TRUE_FALSE, QuizItem, item_id, parse_indexes
 from corpus.model import Passage
 from index.atomic import write_text_atomic
 from index.paths import bank_file
@@ -21,6 +21,9 @@ from index.store import corpus_hash
 
 CSV_FIELDS = ["item_id", "kind", "question", "answer", "options", "correct", "explanation",
               "passage_id", "doc_id", "doc_title", "location", "source", "topic"]  # fmt: skip
+
+
+GENERATOR_VERSION = 2  # 2: structure, formulation and multi-select items, worth scores
 
 
 def bank_path(data_dir: Path) -> Path:
@@ -36,6 +39,7 @@ class BankError(ValueError):
 class QuizBank:
     items: list[QuizItem]
     corpus_hash: str = ""  # the passages the generated items were made from
+    generator: int = GENERATOR_VERSION  # the rules that made them: older banks are regenerated
 
     def by_id(self) -> dict[str, QuizItem]:
         return {item.item_id: item for item in self.items}
@@ -60,9 +64,10 @@ def rebuild(passages: list[Passage], previous: QuizBank | None, seed: int = 2023
 
 
 def bank_for(passages: list[Passage], path: Path) -> QuizBank:
-    """The stored bank, regenerated (manual items kept) when the material has changed."""
+    """The stored bank, regenerated (manual items kept) when the material or the rules changed."""
     previous = load_bank(path)
-    if previous is not None and previous.corpus_hash == corpus_hash(passages):
+    current = previous is not None and previous.generator == GENERATOR_VERSION
+    if previous is not None and current and previous.corpus_hash == corpus_hash(passages):
         return previous
     bank = rebuild(passages, previous)
     save_bank(bank, path)
@@ -73,11 +78,17 @@ def load_bank(path: Path) -> QuizBank | None:
     if not path.is_file():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    return QuizBank([QuizItem.from_dict(row) for row in data["items"]], data.get("corpus_hash", ""))
+    items = [QuizItem.from_dict(row) for row in data["items"]]
+    return QuizBank(items, data.get("corpus_hash", ""), int(data.get("generator", 1)))
 
 
 def save_bank(bank: QuizBank, path: Path) -> None:
-    payload = {"format": 1, "corpus_hash": bank.corpus_hash, "items": [i.to_dict() for i in bank.items]}
+    payload = {
+        "format": 1,
+        "generator": bank.generator,
+        "corpus_hash": bank.corpus_hash,
+        "items": [i.to_dict() for i in bank.items],
+    }
     write_text_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1))
 
 
@@ -90,6 +101,7 @@ def export_bank(bank: QuizBank, fmt: str) -> str:
     for item in bank.items:
         row = item.to_dict()
         row["options"] = "|".join(item.options)
+        row["correct"] = item.correct_field()
         writer.writerow({k: row[k] for k in CSV_FIELDS})
     return out.getvalue()
 
@@ -115,26 +127,38 @@ def _validated(row: dict, number: int) -> QuizItem:
         raise BankError(f"第 {number} 条缺少题目（question）或答案（answer）")
     kind = row.get("kind") or "fill"
     if kind not in KINDS:
-        raise BankError(f"第 {number} 条的题型“{kind}”无效，应为 fill、choice 或 judge")
+        raise BankError(f"第 {number} 条的题型“{kind}”无效，应为 fill、choice、judge 或 multi")
     options = list(row.get("options") or [])
     if kind == JUDGE and not options:
         options = list(TRUE_FALSE)
+    raw = row.get("correct")
     try:
-        correct = int(row.get("correct", -1) if row.get("correct") not in ("", None) else -1)
-    except ValueError as exc:
+        right = _multi_indexes(row) if kind == MULTI else []
+        correct = -1 if kind == MULTI or raw in ("", None) else int(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
         raise BankError(f"第 {number} 条的正确选项序号无效") from exc
+    if kind == MULTI and (len(options) < 3 or not right or right[-1] >= len(options) or right[0] < 0):
+        raise BankError(f"第 {number} 条是多选题，正确选项序号应为用“|”分隔的选项序号（如 0|2）")
     if kind == CHOICE and (len(options) < 2 or not 0 <= correct < len(options)):
         raise BankError(f"第 {number} 条是单选题，但选项或正确选项序号不对")
     if kind == JUDGE and correct not in (0, 1):
         raise BankError(f"第 {number} 条是判断题，correct 应为 0（正确）或 1（错误）")
-    data = dict(row, kind=kind, options=options, correct=correct)
+    data = dict(row, kind=kind, options=options, correct=correct, correct_set=right)
     data["source"] = row.get("source") or "manual"
     data["item_id"] = row.get("item_id") or item_id(kind, row["question"], row["answer"])
     return QuizItem.from_dict(data)
+
+
+def _multi_indexes(row: dict) -> list[int]:
+    """A multi item's right options: `correct_set` (JSON) or "0|2" in `correct` (CSV)."""
+    if row.get("correct_set"):
+        return sorted({int(i) for i in row["correct_set"]})
+    raw = row.get("correct")
+    return [int(raw)] if isinstance(raw, int) else parse_indexes(str(raw or ""))
 
 
 def merge(bank: QuizBank, items: list[QuizItem]) -> QuizBank:
     """Imported items replace items with the same id and are kept as manual from now on."""
     imported = {i.item_id: QuizItem.from_dict(i.to_dict() | {"source": "manual"}) for i in items}
     kept = [i for i in bank.items if i.item_id not in imported]
-    return QuizBank(list(imported.values()) + kept, bank.corpus_hash)
+    return QuizBank(list(imported.values()) + kept, bank.corpus_hash, bank.generator)

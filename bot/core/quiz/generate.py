@@ -1,12 +1,15 @@
-"""Quiz items from key phrases: fill-in (填空), single choice (单选) and true/false (判断).
+"""Quiz items: fill-in (填空), single choice (单选), true/false (判断) and multi-select (多选).
 
-Rules that keep every item correct and unambiguous:
-- the answer is the phrase exactly as it stands in the cited passage;
-- distractors come from the same group (other principles, other quoted slogans of similar
-  length, items of other enumerations, nearby numbers with the same unit), never contain or are
-  contained in the answer, never already stand in the question, and — checked against the whole
-  corpus — never make a sentence the material actually says (no second right option);
-- a true/false statement is the original sentence or the sentence with one distractor swapped in.
+Rules that keep every item correct, unambiguous and worth asking:
+- the answer is the phrase exactly as it stands in the cited passage (structure items: a
+  heading of the cited passages);
+- distractors are of the same kind (distract.py): misremembered forms of a formulation,
+  siblings of the same enumeration or structural level, phrases with the same part of speech;
+  never one that makes a sentence the material actually says;
+- a true/false statement is the original sentence or the sentence with a same-kind sibling
+  swapped in;
+- every item gets a worth (worth.py); trivia (dates, ordinals, redacted text, fragments that
+  lean on "前款") is dropped, and so is anything below MIN_WORTH.
 Deterministic for a seed; duplicates (same question and answer) are dropped.
 """
 
@@ -14,55 +17,127 @@ from __future__ import annotations
 
 import random
 import re
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, TRUE_FALSE, QuizItem, fold, item_id
-from bot.core.quiz.phrases import KeyPhrase, format_like, key_phrases
+from bot.core.quiz.distract import Pools, distractors, last_pos, mixed_kinds
+from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, MULTI, TRUE_FALSE, QuizItem, fold, item_id
+from bot.core.quiz.phrases import KeyPhrase, key_phrases
+from bot.core.quiz.structure import short_title, structure_items
+from bot.core.quiz.worth import MIN_WORTH, passage_centrality, worth, worthless
 from corpus.model import Passage
 from index.tokens import STOP_WORDS
 
-STEM_MAX = 110  # characters of context kept around the blank
+STEM_MAX = 72  # characters of context kept around the blank
 EXPLANATION_MAX = 150  # Telegram allows 200 for a quiz explanation; leave room for the citation
+PER_SENTENCE = 4  # items asked on one sentence of the material
+PER_DOCUMENT = 3  # items every document keeps, however low their worth (a keyword quiz on it)
+FILL_TOPICS = ("formulation", "principle", "problem", "quote", "enumeration", "number")
+_ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇]+条\s*")
 
 
 @dataclass(frozen=True)
 class GeneratorSettings:
     seed: int = 20231
-    kinds: tuple[str, ...] = (FILL, CHOICE, JUDGE)
-
-
-def short_title(title: str) -> str:
-    """How a document is named inside a question."""
-    if "讲话" in title:
-        return "县委中心组学习会议讲话"
-    return title.removeprefix("中华人民共和国")
+    kinds: tuple[str, ...] = (FILL, CHOICE, JUDGE, MULTI)
 
 
 def generate_items(passages: list[Passage], settings: GeneratorSettings | None = None) -> list[QuizItem]:
     settings = settings or GeneratorSettings()
     rng = random.Random(settings.seed)
     phrases = [p for p in key_phrases(passages) if _askable(p)]
-    pools = _pools(phrases)
-    same_doc = _documents_of(phrases)
-    corpus = fold("\n".join(p.text for p in passages))
+    pools = Pools.of(phrases, fold("\n".join(p.text for p in passages)))
+    documents: dict[str, list[str]] = {}
+    for p in passages:
+        documents.setdefault(p.doc_id, []).append(p.text)
+    texts = ["\n".join(parts) for parts in documents.values()]
     items: list[QuizItem] = []
-    seen: set[tuple[str, str, str]] = set()
+    sentence_of: dict[str, str] = {}  # item id → the sentence it asks about
     for phrase in phrases:
         stem = _stem(phrase)
-        if stem is None:
-            continue
-        distractors = _distractors(phrase, pools, same_doc, stem, corpus, rng)
-        for kind in settings.kinds:
-            item = _make(kind, phrase, stem, distractors, rng)
-            if item is None:
-                continue
-            key = (item.kind, fold(item.question), fold(item.answer))
-            if key not in seen:
-                seen.add(key)
-                items.append(item)
-    return items
+        if stem is None or phrase.topic == "problem":
+            continue  # a part's problems are asked as structure items
+        law_wording = phrase.topic == "formulation" and not _from_speech(phrase)
+        if law_wording and sum(phrase.text in t for t in texts) < 2:
+            continue  # a law's wording is a 提法 when several texts repeat it (对人民负责，受人民监督)
+        made = _multi(phrase, pools, rng) if MULTI in settings.kinds else None
+        if made is not None:
+            items.append(made)
+            sentence_of[made.item_id] = phrase.passage.passage_id + phrase.sentence
+        if phrase.topic == "enumeration" and not _middle_of_list(phrase):
+            continue  # one more item per list: its middle one, pinned down from both sides
+        options = distractors(phrase, pools, stem, rng)
+        # one item per phrase, the most telling kind that works: the same sentence asked three
+        # ways is one question three times
+        order = (CHOICE, JUDGE, FILL) if phrase.topic == "formulation" else (CHOICE, FILL, JUDGE)
+        for kind in (k for k in order if k in settings.kinds):
+            made = _make(kind, phrase, stem, options, pools, rng)
+            if made is not None:
+                items.append(made)
+                sentence_of[made.item_id] = phrase.passage.passage_id + phrase.sentence
+                break
+    items += [i for i in structure_items(passages, rng, _outsiders(phrases)) if i.kind in settings.kinds]
+    return _few_per_sentence(_worthwhile(_unique(items), passages), sentence_of)
+
+
+def _unique(items: list[QuizItem]) -> list[QuizItem]:
+    """No question twice, and a phrase several laws repeat (“三个代表”) asked from one of them."""
+    seen: set[tuple[str, str]] = set()
+    asked: set[tuple[str, str]] = set()
+    out: list[QuizItem] = []
+    for item in items:
+        key = (item.kind, fold(item.question))
+        phrase = (item.topic, fold(item.answer))
+        here = (item.kind, item.passage_id + fold(item.answer))  # found twice: as a slogan and as a pair
+        again = item.topic in ("quote", "formulation") and "讲话" not in item.doc_title and phrase in asked
+        if key not in seen and (item.topic == "structure" or here not in seen) and not again:
+            seen.update((key, here))
+            asked.add(phrase)
+            out.append(item)
+    return out
+
+
+def _worthwhile(items: list[QuizItem], passages: list[Passage]) -> list[QuizItem]:
+    """Items with their worth; the worthless and the low-worth left out."""
+    by_id = {p.passage_id: p for p in passages}
+    centrality = passage_centrality(passages)
+    scored = [
+        replace(item, worth=worth(item, centrality.get(item.passage_id, 0.0)))
+        for item in items
+        if not worthless(item, by_id.get(item.passage_id))
+    ]
+    best_of: dict[str, list[str]] = {}  # every document keeps a few items: `/quiz 国旗法` still works
+    for item in sorted(scored, key=lambda i: (-i.worth, i.item_id)):
+        best_of.setdefault(item.doc_id, []).append(item.item_id)
+    floor = {pid for ids in best_of.values() for pid in ids[:PER_DOCUMENT]}
+    return [i for i in scored if i.worth >= MIN_WORTH or i.item_id in floor]
+
+
+def _few_per_sentence(items: list[QuizItem], sentence_of: dict[str, str]) -> list[QuizItem]:
+    """At most PER_SENTENCE items on one sentence (the speech's “兵器入库、马放南山” sentence holds
+    five slogans), each on a different phrase: quoted two-part slogans first, then choices before
+    判断 before fill-ins, the more valuable first. Order is kept."""
+    preference: dict[str, int] = {CHOICE: 0, MULTI: 0, JUDGE: 1, FILL: 2}
+
+    def rank(i: QuizItem) -> tuple:
+        slogan = i.topic == "quote" and bool(re.search(r"[、，,]", i.answer))
+        return (not slogan, preference.get(i.kind, 3), -i.worth, i.item_id)
+
+    by_sentence: dict[str, list[QuizItem]] = {}
+    for item in items:
+        if item.item_id in sentence_of:  # structure items cite headings, not one sentence
+            by_sentence.setdefault(sentence_of[item.item_id], []).append(item)
+    dropped: set[str] = set()
+    for group in by_sentence.values():
+        kept: list[str] = []
+        for item in sorted(group, key=rank):
+            if item.kind == MULTI:
+                continue  # which items a list names is another question than one blank in it
+            if len(kept) < PER_SENTENCE and not any(item.answer in k or k in item.answer for k in kept):
+                kept.append(item.answer)
+            else:
+                dropped.add(item.item_id)
+    return [i for i in items if i.item_id not in dropped]
 
 
 def _askable(phrase: KeyPhrase) -> bool:
@@ -70,19 +145,18 @@ def _askable(phrase: KeyPhrase) -> bool:
     return len(fold(text)) >= 2 and text not in STOP_WORDS and "*" not in text
 
 
-def _pools(phrases: list[KeyPhrase]) -> dict[str, list[str]]:
-    pools: dict[str, list[str]] = defaultdict(list)
-    for phrase in phrases:
-        if phrase.text not in pools[phrase.group]:
-            pools[phrase.group].append(phrase.text)
-    return pools
-
-
-def _documents_of(phrases: list[KeyPhrase]) -> dict[str, dict[str, set[str]]]:
-    """group -> phrase text -> documents it occurs in."""
-    out: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for phrase in phrases:
-        out[phrase.group][phrase.text].add(phrase.passage.doc_id)
+def _outsiders(phrases: list[KeyPhrase]) -> list[tuple[str, Passage]]:
+    """Working methods the speech lists elsewhere (精准考核、跟踪问效): the odd one out among 坚持."""
+    out: list[tuple[str, Passage]] = []
+    for p in phrases:
+        if "讲话" not in p.passage.doc_title or p.topic != "enumeration" or len(p.text) != 4:
+            continue
+        first = p.sentence.find("、".join(p.siblings[:1])) if p.siblings else -1
+        before = p.sentence[max(0, min(p.start, first if first >= 0 else p.start) - 4) : p.start]
+        negative = any(c in p.text for c in "不差低弱缓")  # a problem (对接不力), not a method
+        fresh = p.text not in {text for text, _ in out}
+        if fresh and "坚持" not in before and not negative and last_pos(p.text) in ("v", "n"):
+            out.append((p.text, p.passage))
     return out
 
 
@@ -92,6 +166,7 @@ def _stem(phrase: KeyPhrase) -> str | None:
     if s[start:end] != phrase.text:
         return None
     left, right = s[:start], s[end:]
+    left = _ARTICLE_LABEL.sub("", left)  # "第十五条" says where, not what
     left_cut = right_cut = False
     while len(left) + len(right) > STEM_MAX:
         # drop the outermost clause on the longer side (a clause ends at ，；：、)
@@ -104,67 +179,13 @@ def _stem(phrase: KeyPhrase) -> str | None:
         else:
             break
     stem = ("……" if left_cut else "") + f"{left}{BLANK}{right}" + ("……" if right_cut else "")
+    stem = re.sub(r"\*+", "××", stem)  # the material's redactions, in the usual form
     context = fold(stem.replace(BLANK, ""))
     return stem if len(context) >= 8 else None  # too little context is ambiguous
 
 
-def _distractors(
-    phrase: KeyPhrase,
-    pools: dict[str, list[str]],
-    same_doc: dict[str, dict[str, set[str]]],
-    stem: str,
-    corpus: str,
-    rng: random.Random,
-) -> list[str]:
-    if phrase.topic == "number":
-        candidates = _nearby_numbers(phrase)
-    else:
-        candidates = [c for c in pools[phrase.group] if c not in phrase.siblings]
-        rng.shuffle(candidates)
-        candidates.sort(key=lambda c: -_plausibility(phrase, c, same_doc[phrase.group]))
-    answer, stem_folded = fold(phrase.text), fold(stem)
-    chosen: list[str] = []
-    for candidate in candidates:
-        c = fold(candidate)
-        if not c or c in answer or answer in c or c in stem_folded:
-            continue
-        if any(c in fold(o) or fold(o) in c for o in chosen):
-            continue
-        if phrase.topic != "number" and not _similar_length(phrase.text, candidate):
-            continue
-        if fold(stem.replace(BLANK, candidate)) in corpus:
-            continue  # the material says this too: it would be a second right option
-        chosen.append(candidate)
-        if len(chosen) == 3:
-            break
-    return chosen
-
-
-def _plausibility(phrase: KeyPhrase, candidate: str, docs_of: dict[str, set[str]]) -> int:
-    """Prefer distractors from the same document that look like the answer and its siblings."""
-    score = 2 if phrase.passage.doc_id in docs_of.get(candidate, ()) else 0
-    shape = set(phrase.text).union(*map(set, phrase.siblings)) if phrase.siblings else set(phrase.text)
-    return score + len(set(candidate) & shape)
-
-
-def _similar_length(a: str, b: str) -> bool:
-    return abs(len(a) - len(b)) <= max(2, len(a) // 3)
-
-
-def _nearby_numbers(phrase: KeyPhrase) -> list[str]:
-    value = phrase.value or 0
-    if phrase.unit == "年" and value > 1900:
-        steps = [-1, 1, -2, 2, -3]
-    elif value >= 10 and value % 5 == 0:
-        steps = [-value // 2, value // 2, value, -5, 5, 10]
-    else:
-        steps = [-1, 1, 2, -2, 3]
-    values = [value + s for s in steps if value + s >= 2 and value + s != value]
-    return [format_like(v, phrase.text, phrase.unit) for v in values]
-
-
 def _make(
-    kind: str, phrase: KeyPhrase, stem: str, distractors: list[str], rng: random.Random
+    kind: str, phrase: KeyPhrase, stem: str, distractors: list[str], pools: Pools, rng: random.Random
 ) -> QuizItem | None:
     p = phrase.passage
     lead = f"《{short_title(p.doc_title)}》："
@@ -178,15 +199,22 @@ def _make(
         location=p.location,
         topic=phrase.topic,
     )
+    if phrase.topic == "enumeration" and not _from_speech(phrase):
+        return None  # one item of a law's list (文明校园) is trivia; the list is asked as multi
+    if phrase.topic == "formulation" and not _from_speech(phrase) and kind != FILL:
+        return None  # a law's wording misremembered (受人民服务) reads as nonsense: ask it as a blank
     if kind == FILL:
+        if phrase.topic not in FILL_TOPICS or (phrase.topic == "quote" and len(phrase.text) < 4):
+            return None  # a short quote in a blank has many fitting answers
         if phrase.topic == "enumeration" and not _parallel(phrase):
             return None  # "普查、____、整理" has many right answers; 有形、____、有效 has one
         question = f"{lead}{stem}"
         return QuizItem(item_id=item_id(FILL, question, phrase.text), kind=FILL, question=question, **common)
     if kind == CHOICE:
-        if len(distractors) < 3:
-            return None
-        options = [phrase.text, *distractors[:3]]
+        distractors = [d for d in distractors if pools.belongs(phrase, d)]  # of the answer's own kind
+        if len(distractors) < 2 or mixed_kinds([phrase.text, *distractors[:3]]):
+            return None  # what `quiz check` would flag is not generated
+        options = [phrase.text, *distractors[:3]]  # three options when only two are of the kind
         rng.shuffle(options)
         question = f"{lead}{stem}"
         return QuizItem(
@@ -198,10 +226,11 @@ def _make(
             **common,
         )
     if kind == JUDGE:
-        if not distractors:
-            return None
+        swaps = [d for d in distractors if pools.belongs(phrase, d)]
+        if not swaps:
+            return None  # a swap of another kind is a falsehood anyone spots; only-true is no test
         truthful = rng.random() < 0.5
-        filled = phrase.text if truthful else distractors[0]
+        filled = phrase.text if truthful else swaps[0]
         question = f"判断：{lead}{stem.replace(BLANK, filled, 1)}"
         return QuizItem(
             item_id=item_id(JUDGE, question, phrase.text),
@@ -212,6 +241,53 @@ def _make(
             **common,
         )
     return None
+
+
+def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | None:
+    """One multi-select item per enumeration: which of these does the blanked list name?"""
+    if phrase.topic != "enumeration" or phrase.sentence[phrase.start - 1 : phrase.start] == "、":
+        return None  # asked once, from the list's first item
+    if not _from_speech(phrase):
+        return None  # a law's list (财务状况、收支情况、人员变动) was rated a detail, its distractors weak
+    listed = [phrase.text, *phrase.siblings]
+    whole = replace(phrase, text="、".join(listed))
+    stem = _stem(whole)
+    if stem is None:
+        return None
+    right = listed if len(listed) <= 4 else rng.sample(listed, 3)
+    wrong = distractors(phrase, pools, stem, rng, wanted=2 if len(right) <= 3 else 1)
+    wrong = [w for w in wrong if pools.belongs(phrase, w)]  # 有形 among 经济、政治、文化 stands out
+    if not wrong or mixed_kinds(right + wrong):
+        return None
+    options = right + wrong
+    rng.shuffle(options)
+    correct_set = sorted(options.index(r) for r in right)
+    question = f"《{short_title(phrase.passage.doc_title)}》：{stem}\n空格处原文列举了下列哪些？（多选）"
+    p = phrase.passage
+    return QuizItem(
+        item_id=item_id(MULTI, question, whole.text),
+        kind=MULTI,
+        question=question,
+        answer="、".join(o for o in listed if o in right),
+        options=options,
+        correct_set=correct_set,
+        explanation=_explanation(whole),
+        passage_id=p.passage_id,
+        doc_id=p.doc_id,
+        doc_title=p.doc_title,
+        location=p.location,
+        topic=phrase.topic,
+    )
+
+
+def _from_speech(phrase: KeyPhrase) -> bool:
+    return "讲话" in phrase.passage.doc_title
+
+
+def _middle_of_list(phrase: KeyPhrase) -> bool:
+    """The list item with as many items before it as after it (有形、有感、有效 → 有感)."""
+    position = sum(1 for s in phrase.siblings if 0 <= phrase.sentence.find(s) < phrase.start)
+    return position == (len(phrase.siblings) + 1) // 2
 
 
 def _parallel(phrase: KeyPhrase) -> bool:

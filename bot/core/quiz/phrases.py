@@ -28,7 +28,7 @@ _NUMBER = re.compile(rf"(?<![第\d{_NUMERAL}.])(\d{{1,4}}|[{_NUMERAL}]{{1,5}})({
 @dataclass(frozen=True)
 class KeyPhrase:
     text: str  # the phrase as written
-    topic: str  # quote | enumeration | principle | problem | number
+    topic: str  # quote | enumeration | principle | problem | number | formulation
     group: str  # distractors come from the same group
     passage: Passage
     sentence: str  # the sentence it stands in
@@ -39,6 +39,8 @@ class KeyPhrase:
 
 
 def key_phrases(passages: list[Passage]) -> list[KeyPhrase]:
+    from bot.core.quiz.signature import formulations  # it builds KeyPhrases: import here, not at top
+
     out: list[KeyPhrase] = []
     for passage in passages:
         for raw in split_sentences(passage.text):
@@ -46,6 +48,7 @@ def key_phrases(passages: list[Passage]) -> list[KeyPhrase]:
             if len(sentence) < 12:
                 continue
             out += _quotes(passage, sentence)
+            out += formulations(passage, sentence)
             out += _principles(passage, sentence)
             out += _enumerations(passage, sentence)
             out += _numbers(passage, sentence)
@@ -54,11 +57,14 @@ def key_phrases(passages: list[Passage]) -> list[KeyPhrase]:
 
 def _quotes(passage: Passage, sentence: str) -> list[KeyPhrase]:
     found = []
-    for m in _QUOTE.finditer(sentence):
+    quoted = [m for m in _QUOTE.finditer(sentence)]
+    for m in quoted:
         text = m.group(1)
-        if "*" in text or len(re.sub(rf"[^{_CJK}A-Za-z0-9]", "", text)) < 2:
+        if "*" in text or "（" in text or "下列" in text or len(re.sub(rf"[^{_CJK}A-Za-z0-9]", "", text)) < 2:
             continue
-        found.append(KeyPhrase(text, "quote", _length_group("quote", text), passage, sentence, m.start(1)))
+        others = tuple(o.group(1) for o in quoted if o.group(1) != text)  # “再学习”“再安排”“再部署”
+        group = _length_group("quote", text)
+        found.append(KeyPhrase(text, "quote", group, passage, sentence, m.start(1), siblings=others))
     return found
 
 

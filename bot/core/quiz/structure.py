@@ -1,0 +1,211 @@
+"""Structure items: what a study group is examined on, read from the document's own headings.
+
+The speech's numbered parts ("一、要坚持高位推动，切实解决行动迟缓、工作连续性差的问题。") give
+the principle of each part and the problems it solves; a law's chapters give where a rule
+stands. Every answer is a heading (or a piece of one) of the cited passages, and every
+distractor is a sibling at the same level: another principle, another part's problem,
+another chapter of the same law.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from bot.core.quiz.items import CHOICE, JUDGE, MULTI, TRUE_FALSE, QuizItem, item_id
+from corpus.model import Passage
+
+_PART = re.compile(r"^([一二三四五六七八九十])、要坚持(.+?)[,，]切实解决(.+?)的问题")
+_CHAPTER = re.compile(r"^第([一二三四五六七八九十]+)章\s*(\S.*)$")
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇]+条\s*")
+STRUCTURE = "structure"
+
+
+@dataclass(frozen=True)
+class Part:
+    number: str  # 一, 二 …
+    principle: str  # 高位推动
+    problems: tuple[str, ...]  # 行动迟缓, 工作连续性差
+    passage: Passage  # the passage that opens the part (its heading is in its text)
+
+    @property
+    def problem_text(self) -> str:
+        return "、".join(self.problems)
+
+
+def short_title(title: str) -> str:
+    """How a document is named inside a question."""
+    if "讲话" in title:
+        return "县委中心组学习会议讲话"
+    return title.removeprefix("中华人民共和国")
+
+
+def _cited(text: str, passage: Passage) -> str:
+    """An explanation that names its source, short enough for a Telegram quiz (200 characters)."""
+    where = f"（《{short_title(passage.doc_title)}》{passage.location}）"
+    return text[: 150 - len(where)] + where
+
+
+def speech_parts(passages: list[Passage]) -> list[Part]:
+    """The parts of a document whose headings read "N、要坚持X，切实解决Y的问题"."""
+    parts: dict[str, Part] = {}
+    for p in passages:
+        m = _PART.match(p.heading or "")
+        if m and m.group(1) not in parts and p.heading in p.text:
+            parts[m.group(1)] = Part(m.group(1), m.group(2), tuple(m.group(3).split("、")), p)
+    return list(parts.values())
+
+
+def structure_items(
+    passages: list[Passage], rng: random.Random, outsiders: list[tuple[str, Passage]]
+) -> list[QuizItem]:
+    """Items on every document's numbered parts and chapters.
+
+    `outsiders` are phrases of the same form from the same material that are *not* a part's
+    principle (统筹兼顾): the odd one out in "which is not one of the four".
+    """
+    by_doc: dict[str, list[Passage]] = {}
+    for p in passages:
+        by_doc.setdefault(p.doc_id, []).append(p)
+    items: list[QuizItem] = []
+    for doc_passages in by_doc.values():
+        parts = speech_parts(doc_passages)
+        if len(parts) >= 3:
+            items += _part_items(parts, rng, outsiders)
+        items += _chapter_items(doc_passages, rng)
+    return items
+
+
+def _item(kind: str, question: str, answer: str, options: list[str], right: list[int], cited: list[Passage], explanation: str) -> QuizItem:  # fmt: skip
+    first = cited[0]
+    explanation = _cited(explanation, first)
+    return QuizItem(
+        item_id=item_id(kind, question, answer),
+        kind=kind,
+        question=question,
+        answer=answer,
+        options=options,
+        correct=right[0] if kind != MULTI else -1,
+        correct_set=sorted(right) if kind == MULTI else [],
+        explanation=explanation,
+        passage_id=first.passage_id,
+        doc_id=first.doc_id,
+        doc_title=first.doc_title,
+        location=first.location,
+        topic=STRUCTURE,
+        passage_ids=list(dict.fromkeys(p.passage_id for p in cited)),
+    )
+
+
+def _shuffled(right: list[str], wrong: list[str], rng: random.Random) -> tuple[list[str], list[int]]:
+    options = right + wrong
+    rng.shuffle(options)
+    return options, sorted(options.index(r) for r in right)
+
+
+def _part_items(
+    parts: list[Part], rng: random.Random, outsiders: list[tuple[str, Passage]]
+) -> list[QuizItem]:
+    lead = "县委中心组学习会议讲话"
+    n = len(parts)
+    principles = [p.principle for p in parts]
+    every = [p.passage for p in parts]
+    plan = "；".join(f"{p.number}、要坚持{p.principle}，切实解决{p.problem_text}的问题" for p in parts)
+    summary = f"讲话的{n}项部署：{plan}"[:150]
+    items: list[QuizItem] = []
+    for part in parts:
+        why = f"讲话第{part.number}部分的标题：“要坚持{part.principle}，切实解决{part.problem_text}的问题”"
+        options, right = _shuffled([part.problem_text], [p.problem_text for p in parts if p is not part], rng)
+        items.append(_item(CHOICE, f"{lead}提出“要坚持{part.principle}”，是为了切实解决哪方面的问题？",
+                           part.problem_text, options, right, [part.passage], why))  # fmt: skip
+        options, right = _shuffled([part.principle], [p for p in principles if p != part.principle], rng)
+        items.append(_item(CHOICE, f"{lead}对创建工作作了{n}项部署，其中第{part.number}项是“要坚持____”。",
+                           part.principle, options, right, [part.passage], why))  # fmt: skip
+        others = [p for p in parts if p is not part]
+        if len(part.problems) >= 2:
+            wrong = [q for p in others for q in p.problems if q not in part.problems]
+            rng.shuffle(wrong)
+            options, right = _shuffled(list(part.problems), wrong[: 5 - len(part.problems)], rng)
+            items.append(_item(MULTI, f"{lead}提出“要坚持{part.principle}”，要切实解决下列哪些问题？（多选）",
+                               part.problem_text, options, right, [part.passage], why))  # fmt: skip
+        for shown in (part, rng.choice(others)):  # the part's own problem, and another part's
+            truthful = shown is part
+            statement = (
+                f"判断：{lead}提出“要坚持{part.principle}”，是为了切实解决“{shown.problem_text}”的问题。"
+            )
+            items.append(_item(JUDGE, statement, part.principle, list(TRUE_FALSE), [0 if truthful else 1],
+                               [part.passage] + ([] if truthful else [shown.passage]), why))  # fmt: skip
+    doc = parts[0].passage.doc_id
+    usable = [(o, p) for o, p in outsiders if o not in principles and p.doc_id == doc]
+    for i, part in enumerate(parts):
+        if i >= len(usable):
+            break
+        outsider, where = usable[i]
+        options, right = _shuffled([outsider], [p for p in principles if p != part.principle][:3], rng)
+        why = f"{summary[:110]}……“{outsider}”见{where.location}，不是{n}个“坚持”之一。"
+        items.append(_item(CHOICE, f"下列哪一项不是{lead}提出的{n}个“坚持”之一？",
+                           outsider, options, right, [*every, where], why))  # fmt: skip
+    if usable:
+        outsider, where = usable[-1]
+        options, right = _shuffled(principles, [outsider], rng)
+        items.append(_item(MULTI, f"{lead}提出的{n}个“要坚持”包括下列哪些？（多选）",
+                           "、".join(principles), options, right, [*every, where], summary))  # fmt: skip
+    order = "→".join(principles)
+    wrong_orders: list[str] = []
+    while len(wrong_orders) < 3:
+        shuffled = principles[:]
+        rng.shuffle(shuffled)
+        candidate = "→".join(shuffled)
+        if candidate != order and candidate not in wrong_orders:
+            wrong_orders.append(candidate)
+    options, right = _shuffled([order], wrong_orders, rng)
+    items.append(
+        _item(CHOICE, f"{lead}依次部署的{n}个“要坚持”，顺序正确的是？", order, options, right, every, summary)
+    )
+    return items
+
+
+def _chapter_items(passages: list[Passage], rng: random.Random) -> list[QuizItem]:
+    """Which chapter an article stands in; the other chapters of the law are the distractors."""
+    chapters: dict[str, list[Passage]] = {}
+    for p in passages:
+        m = _CHAPTER.match(p.heading or "")
+        title = re.sub(r"\s+", "", m.group(2).split("›")[0]) if m else ""
+        if m and _ARTICLE.match(p.text) and title not in ("附则", "总则") and title[-1] not in "、，,；":
+            chapters.setdefault(title, []).append(p)
+    titles = [t for t in chapters if t != "总则"]
+    titles = [
+        t for t in titles if not any(t != u and (t in u or u in t) for u in titles)
+    ]  # 宗教活动/宗教活动场所
+    if len(titles) < 4:
+        return []
+    name = passages[0].doc_title.removeprefix("中华人民共和国")
+    items: list[QuizItem] = []
+    for title in titles:
+        article = _defining_article(chapters[title])
+        if article is None:
+            continue
+        rule = _ARTICLE.sub("", article.text).split("\n")[0]
+        rule = re.split(r"[。；]", rule)[0]
+        wrong = [t for t in titles if t != title]
+        rng.shuffle(wrong)
+        options, right = _shuffled([title], wrong[:3], rng)
+        question = f"《{name}》中，“{rule}”这一规定属于哪一章？"
+        why = f"这一规定在《{name}》{article.location}，该章章名为“{title}”。"
+        items.append(_item(CHOICE, question, title, options, right, [article], why))
+    return items
+
+
+def _defining_article(articles: list[Passage]) -> Passage | None:
+    """The chapter's article whose first sentence names the chapter's subject best."""
+    best: tuple[int, str, Passage] | None = None
+    title = articles[0].heading.split("›")[0]
+    for a in articles:
+        first = re.split(r"[。；]", _ARTICLE.sub("", a.text).split("\n")[0])[0]
+        if not 12 <= len(first) <= 60 or "*" in first or re.search(r"前款|前条|前两款|本条|第.+条", first):
+            continue
+        overlap = len(set(first) & set(title))
+        if best is None or (overlap, a.passage_id) > best[:2]:
+            best = (overlap, a.passage_id, a)
+    return best[2] if best else None

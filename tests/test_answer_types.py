@@ -1,0 +1,49 @@
+"""Which answer a question asks for, and whether a text holds one (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answer_types import DATE, LIST, PERSON, PLACE, QUANTITY, REASON, asked_kind, holds_answer
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("社区服务中心的主任是谁？", PERSON),
+        ("Who signs the regulation?", PERSON),
+        ("这个县长叫什么名字？", PERSON),
+        ("龙泉广场在哪个乡镇？", PLACE),
+        ("Where was the meeting held?", PLACE),
+        ("条例是哪一年施行的？", DATE),
+        ("居委会每届任期几年？", QUANTITY),
+        ("要坚持哪几个方面？", LIST),
+        ("村委会的职责有哪些？", LIST),
+        ("为什么要统筹使用资金？", REASON),
+    ],
+)
+def test_kind_of_question(question: str, kind: str) -> None:
+    assert asked_kind(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    "question, text, holds",
+    [
+        # A post other than the one asked about answers "who"; the asked role itself does not.
+        ("城建领导小组的组长是谁？", "领导小组组长是县委副书记,办公室设在住建局。", True),
+        ("推进组的组长是谁？", "由**任组长,**、**4位同志任副组长的工作推进组。", False),
+        ("国务院总理是谁？", "国务院总理李鹏签署了这个文件。", True),
+        ("讲话的县委书记叫什么名字？", "县委书记主持会议并讲话。", False),
+        # Where: a place of the asked kind, not a redacted one nor the question's own words.
+        ("茶园在哪个乡镇？", "茶园位于白沙镇东面的山坡上。", True),
+        ("归园居在哪个乡镇？", "在3月6日到归园居调研时,我和**同志也在探讨这个问题。", False),
+        ("讲话里说的*州是哪个州？", "到*州铸牢中华民族共同体意识教育实践基地参观。", False),
+        ("会前去哪里参观了？", "到教育实践基地进行实地调研参观。", True),
+        # Which items: an enumeration.
+        ("又冒出了哪些新问题？", "暴露出行动迟缓、氛围不浓、工作不实等问题。", True),
+        ("具体有哪些指标？", "对标国家级示范县测评指标体系标准。", False),
+        ("主题教育馆什么时候开馆？", "主题教育馆于2022年7月1日正式开馆。", True),
+    ],
+)
+def test_text_holds_the_asked_kind(question: str, text: str, holds: bool) -> None:
+    assert holds_answer(asked_kind(question), text) == holds

@@ -1,0 +1,135 @@
+"""What makes the generated bank worth a study session: structure items from the speech's own
+headings, key formulations found by rule, same-kind distractors, worth scores and no trivia."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.core.quiz.check import answer_supported, check_items, format_report
+from bot.core.quiz.distract import mixed_kinds
+from bot.core.quiz.generate import generate_items
+from bot.core.quiz.items import BLANK, CHOICE, JUDGE, MULTI, QuizItem
+from bot.core.quiz.signature import variants
+
+PRINCIPLES = {"高位推动", "系统思维", "守正创新", "合力攻坚"}
+
+
+@pytest.fixture(scope="module")
+def items(passages) -> list[QuizItem]:
+    return generate_items(passages)
+
+
+def speech(items: list[QuizItem]) -> list[QuizItem]:
+    return [i for i in items if "讲话" in i.doc_title]
+
+
+def test_every_answer_is_verbatim_in_or_a_heading_of_its_cited_passages(items, passages) -> None:
+    by_id = {p.passage_id: p for p in passages}
+    for item in items:
+        cited = [by_id[pid] for pid in item.cited]
+        assert cited and answer_supported(item, cited), item
+    assert check_items(items, passages).verbatim == len(items)
+
+
+def test_the_speech_structure_is_asked_from_its_headings(items) -> None:
+    structure = [i for i in speech(items) if i.topic == "structure"]
+    which = [i for i in speech(items) if i.kind == CHOICE and i.topic == "principle"]
+    assert len(which) == 4 and all(set(i.options) == PRINCIPLES for i in which)
+    cohesion = next(i for i in which if "对接不力" in i.question)
+    assert cohesion.options[cohesion.correct] == "合力攻坚"
+    nth = [i for i in structure if "第" in i.question and "项是" in i.question]
+    assert len(nth) == 4 and all(set(i.options) == PRINCIPLES for i in nth)
+    order = next(i for i in structure if "顺序" in i.question)
+    assert order.options[order.correct] == "高位推动→系统思维→守正创新→合力攻坚"
+    odd = [i for i in structure if "不是" in i.question]
+    assert odd and all(i.answer not in PRINCIPLES and set(i.options) - {i.answer} <= PRINCIPLES for i in odd)
+    problems = next(i for i in structure if i.kind == MULTI and "合力攻坚" in i.question)
+    right = {problems.options[k] for k in problems.right_options}
+    assert right == {"氛围不浓", "对接不力", "凝聚力弱"} and len(problems.options) == 5
+
+
+def test_law_chapters_make_items_but_the_bank_leaves_them_out_as_trivia(items, passages) -> None:
+    import random
+
+    from bot.core.quiz.structure import structure_items
+
+    made = structure_items(passages, random.Random(1), [])
+    chapter = next(i for i in made if "民族区域自治法》中" in i.question)
+    by_id = {p.passage_id: p for p in passages}
+    assert chapter.answer in by_id[chapter.passage_id].heading
+    assert all("章" not in o and o not in ("总则", "附则") for o in chapter.options)
+    chapters = [i for i in items if "属于哪一章" in i.question]  # rated trivia on the dev sample:
+    assert all(i.worth < 0.45 for i in chapters)  # only as one of a law's few items for a keyword quiz
+
+
+def test_key_formulations_are_found_by_rule_with_misremembered_forms_as_distractors(items) -> None:
+    answers = {i.answer for i in speech(items) if i.topic in ("formulation", "quote")}
+    assert {"创则必成", "兵器入库、马放南山", "逢冠必夺", "世界菌乡、你我共享"} <= answers
+    assert answers & {"以文促商", "以商养文", "以商养文,以文促商"}
+    for item in (i for i in speech(items) if i.kind == CHOICE and i.topic == "formulation"):
+        siblings = tuple(re.findall(r"[\u4e00-\u9fff]+", item.explanation))
+        wrong = [o for k, o in enumerate(item.options) if k != item.correct]
+        assert all(o not in item.explanation for o in wrong), item  # misremembered, never said
+        assert all(len(o) == len(item.answer) for o in wrong) and siblings
+    assert "以商促文" in variants("以文促商", ("以商养文",))
+    assert variants("敢闯敢试", ("敢想敢干",)) == ["敢想敢试", "敢闯敢干"]
+    assert variants("马放南山", ("兵器入库",)) == []  # not built alike: no character swaps
+
+
+def test_multi_select_items_state_exactly_the_listed_options(items, passages) -> None:
+    multi = [i for i in items if i.kind == MULTI and i.topic == "enumeration"]
+    assert multi
+    by_id = {p.passage_id: p for p in passages}
+    for item in multi:
+        text = by_id[item.passage_id].text
+        right = {item.options[k] for k in item.right_options}
+        assert right and right != set(item.options)
+        assert all(o in text for o in right)
+        stem = item.question.split("：", 1)[1].split("\n")[0].replace("××", "*")
+        left, right_side = (part.strip("…") for part in stem.split(BLANK))
+        listed = re.search(re.escape(left[-6:]) + "(.+?)" + re.escape(right_side[:6]), text)
+        assert listed, item
+        for wrong in set(item.options) - right:  # never one of the blanked list, never in its sentence
+            assert wrong not in listed.group(1).split("、") and wrong not in stem, item
+
+
+def test_false_statements_swap_in_a_same_kind_phrase(items) -> None:
+    false = [i for i in speech(items) if i.kind == JUDGE and i.correct == 1 and i.topic == "structure"]
+    assert false and all(
+        re.search(r"“要坚持(高位推动|系统思维|守正创新|合力攻坚)”", i.question) for i in false
+    )
+    for item in (i for i in items if i.kind == JUDGE and i.correct == 1 and i.topic == "quote"):
+        assert "讲话" in item.doc_title or "一线" not in item.question  # no slogan of another text
+
+
+def test_no_trivia_in_the_bank(items) -> None:
+    for item in items:
+        assert "《" in item.explanation and len(item.explanation) <= 200  # the citation, in a poll
+        assert "*" not in item.answer and not any("*" in o for o in item.options)
+        assert not re.search(r"前款|前条|前两款", item.question), item
+        assert not re.fullmatch(r"第[一二三四五六七八九十百]+[条款项章]", item.answer)
+        if "讲话" not in item.doc_title and item.topic == "number":
+            assert not re.fullmatch(r"\d{4}年", item.answer), item
+
+
+def test_worth_ranks_the_speech_structure_above_the_laws(items, passages) -> None:
+    structure = [i.worth for i in speech(items) if i.topic == "structure"]
+    laws = [i.worth for i in items if "讲话" not in i.doc_title]
+    assert laws and min(structure) > max(laws)
+    low = [i.doc_id for i in items if i.worth < 0.45]  # only a document's few best, for keyword quizzes
+    assert all(low.count(doc) <= 3 for doc in low) and all(i.worth <= 1 for i in items)
+    assert {i.doc_title for i in items} >= {p.doc_title for p in passages if "国旗法" in p.doc_title}
+    assert len([i for i in speech(items) if i.worth >= 0.7]) >= 35
+
+
+def test_the_check_flags_options_of_mixed_kinds(items, passages) -> None:
+    assert mixed_kinds(["2021年", "系统思维", "守正创新", "合力攻坚"])
+    assert not mixed_kinds(sorted(PRINCIPLES))
+    principle = next(i for i in items if i.kind == CHOICE and i.topic == "principle")
+    mixed = QuizItem.from_dict(
+        principle.to_dict() | {"item_id": "mixed-1", "options": ["2021年", *principle.options[1:]]}
+    )
+    report = format_report(check_items([principle, mixed], passages))
+    assert "选项类型不一致（数字混词语、词性不同）：1" in report and "mixed-1" in report
