@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.quiz.items import BLANK, fold
-from bot.core.quiz.phrases import KeyPhrase, format_like
+from bot.core.quiz.key_phrase import KeyPhrase
+from bot.core.quiz.phrases import format_like
 from bot.core.quiz.signature import variants
 
 

@@ -9,8 +9,9 @@ drawn from the same group, so they are of the same kind and length.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from bot.core.quiz.key_phrase import KeyPhrase
+from bot.core.quiz.signature import formulations
 from corpus.chunking import split_sentences
 from corpus.model import Passage
 
@@ -25,22 +26,7 @@ _UNITS = "周岁|个月|小时|分钟|年|个|次|日|天|周|位|名|人|倍|�
 _NUMBER = re.compile(rf"(?<![第\d{_NUMERAL}.])(\d{{1,4}}|[{_NUMERAL}]{{1,5}})({_UNITS})(?!之)")
 
 
-@dataclass(frozen=True)
-class KeyPhrase:
-    text: str  # the phrase as written
-    topic: str  # quote | enumeration | principle | problem | number | formulation
-    group: str  # distractors come from the same group
-    passage: Passage
-    sentence: str  # the sentence it stands in
-    start: int  # offset of the phrase in the sentence
-    value: int | None = None  # numbers: the quantity
-    unit: str = ""
-    siblings: tuple[str, ...] = ()  # enumerations: the other items
-
-
 def key_phrases(passages: list[Passage]) -> list[KeyPhrase]:
-    from bot.core.quiz.signature import formulations  # it builds KeyPhrases: import here, not at top
-
     out: list[KeyPhrase] = []
     for passage in passages:
         for raw in split_sentences(passage.text):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.quiz.phrases import KeyPhrase
+from bot.core.quiz.key_phrase import KeyPhrase
 from corpus.model import Passage
 
 _CJK = "\u4e00-\u9fff"
