@@ -24,3 +24,12 @@ def test_kinds_take_turns_and_the_preferred_source_comes_first() -> None:
     picked = draw(pool, 6, random.Random(1), preferred=[i for i in pool if i.doc_id == "speech"])
     assert [i.doc_id for i in picked[:4]] == ["speech"] * 4 and len({i.item_id for i in picked}) == 6
     assert [i.kind for i in picked[:2]] == [CHOICE, FILL]
+
+
+def test_a_passage_cited_by_a_structure_item_is_not_asked_again_while_others_are_left() -> None:
+    structure = QuizItem("s", CHOICE, "四个坚持", "答案", passage_id="p1", passage_ids=["p1", "p2"], worth=1.0)
+    same_fact = [QuizItem(f"f{n}", CHOICE, "问题", "答案", passage_id=f"p{n}", worth=1.0) for n in (1, 2)]
+    other = QuizItem("o", CHOICE, "问题", "答案", passage_id="p3", worth=0.0)
+    draws = [varied([structure, *same_fact, other], 2, random.Random(seed)) for seed in range(40)]
+    led = [picked for picked in draws if picked[0] is structure]
+    assert led and all(picked[1] is other for picked in led)

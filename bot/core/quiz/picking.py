@@ -21,7 +21,11 @@ def draw(
 
 
 def varied(pool: list[QuizItem], size: int, rng: random.Random) -> list[QuizItem]:
-    """A varied draw: kinds take turns, and a passage is reused only when no other is left."""
+    """A varied draw: kinds take turns, and a passage is reused only when no other is left.
+
+    Every passage an item cites counts (a structure item cites several parts): otherwise one
+    session asks the same fact — the four 坚持 and their problems — as 判断, 单选 and 多选.
+    """
     by_kind: dict[str, list[QuizItem]] = {}
     for item in weighted_order(pool, rng):
         by_kind.setdefault(item.kind, []).append(item)
@@ -33,10 +37,10 @@ def varied(pool: list[QuizItem], size: int, rng: random.Random) -> list[QuizItem
             bucket = by_kind[kind]
             if not bucket or len(picked) >= size:
                 continue
-            fresh = next((i for i in range(len(bucket)) if bucket[i].passage_id not in used), 0)
+            fresh = next((i for i in range(len(bucket)) if used.isdisjoint(bucket[i].cited)), 0)
             item = bucket.pop(fresh)
             picked.append(item)
-            used.add(item.passage_id)
+            used.update(item.cited)
     return picked
 
 
