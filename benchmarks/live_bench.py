@@ -73,10 +73,11 @@ class Phone:
                         return
 
     async def answer(self, code: str, position: int, rng: random.Random) -> None:
-        choice = str(rng.randrange(max(1, self.options.get(position, 1))))
+        options = self.options.get(position, 0)
+        reply = {"choice": str(rng.randrange(options))} if options else {"reply": "系统思维"}  # fill-in: a text
         started = time.perf_counter()
         response = await self.client.post(f"/live/{code}/answer", headers={"X-Fetch": "1"}, data={
-            "csrf_token": self.token, "position": str(position), "choice": choice})  # fmt: skip
+            "csrf_token": self.token, "position": str(position), **reply})  # fmt: skip
         self.latencies.append(time.perf_counter() - started)
         assert response.status_code == 200, response.text
         self.verdicts.append(bool(response.json()["correct"]))
