@@ -90,8 +90,9 @@ def test_answer_is_the_sentence_with_the_question_focus(assistant) -> None:
     assert any(answer.answer in c.text for c in answer.citations)  # still a verbatim span
 
 
-def test_parts_question_lists_every_item_each_cited(assistant) -> None:
-    answer = assistant.ask("争创示范县，讲话提出要坚持哪几个方面？")
+@pytest.mark.parametrize("question", ["争创示范县，讲话提出要坚持哪几个方面？", "创建民族团结进步示范县要坚持哪几个方面？"])
+def test_parts_question_lists_every_item_each_cited(assistant, question: str) -> None:
+    answer = assistant.ask(question)
     assert answer.found
     lines = answer.answer.splitlines()
     heads = ["要坚持高位推动", "要坚持系统思维", "要坚持守正创新", "要坚持合力攻坚"]

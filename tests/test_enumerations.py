@@ -55,3 +55,7 @@ def test_list_is_chosen_only_when_the_question_asks_for_parts_and_counts_agree(p
     assert best_enumeration("要坚持的五个方面包括哪些？", parts, lists, overlap) is None  # 4 ≠ 5
     assert best_enumeration("要坚持的四个方面包括哪些？", parts, lists, overlap) is chosen
     assert best_enumeration("创建工作要坚持什么？", parts, lists, overlap) is None
+    unrelated = [p for p in speech if not p.section.startswith(("一、", "二、", "三、", "四、"))][:5]
+    named = best_enumeration("创建示范县要坚持哪几个方面？", unrelated, lists, overlap)  # the parts rank low
+    assert named is not None and named.kind == "parts" and len(named.items) == 4
+    assert best_enumeration("创建示范县要做到哪几个方面？", unrelated, lists, overlap) is None

@@ -145,6 +145,19 @@ def stated_count(question: str) -> int | None:
     return int(number) if number.isdigit() else numeral_value(number)
 
 
+_CJK_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
+
+
+def names_every_item(question: str, enumeration: Enumeration) -> bool:
+    """The question uses a word that every item of the list repeats ("坚持" in 一、要坚持… 四、要坚持…).
+
+    Why: asked "要坚持哪几个方面", the parts' own passages may rank below passages that merely
+    mention the creation work; the term the list repeats in each heading is what ties it to the question.
+    """
+    pairs = {m.group(1) for m in _CJK_PAIR.finditer(question)}
+    return any(all(pair in item.text for item in enumeration.items) for pair in pairs)
+
+
 def best_enumeration(
     question: str, hit_passages: list[Passage], enumerations: list[Enumeration], overlap
 ) -> Enumeration | None:
@@ -163,6 +176,8 @@ def best_enumeration(
     scored: list[tuple[float, Enumeration]] = []
     for enumeration in enumerations:
         in_hits = [ranks[p.passage_id] for p in enumeration.passages if p.passage_id in ranks]
+        if not in_hits and strong and enumeration.kind == "parts" and names_every_item(question, enumeration):
+            in_hits = [LIST_CANDIDATE_HITS]  # named by its own term, though no part ranked high
         if not in_hits or (count is not None and count != len(enumeration.items)):
             continue
         # An article's list must be the best passage ("民族自治地方分为哪几种？" must not list the
