@@ -74,7 +74,7 @@ def _index(settings: Settings) -> Check:
         return Check("索引", True, "尚未构建（第一次提问或启动机器人时会自动构建，约 1 分钟）")
     except IndexStoreError as exc:
         return Check("索引", False, str(exc), "删除该目录后重新启动，或运行 `policybot index build`")
-    model = settings.model
+    model = _encoder_name(settings)
     if manifest.get("model") != model:
         return Check(
             "索引",
@@ -88,6 +88,17 @@ def _index(settings: Settings) -> Check:
         True,
         f"{counts['documents']} 份文件，{counts['passages']} 个段落，构建于 {manifest.get('built_at')}",
     )
+
+
+def _encoder_name(settings: Settings) -> str:
+    """The name the serving encoder records in indexes (the ONNX int8 export has its own)."""
+    from index.encoder import load_encoder
+    from index.model_prep import ModelPrepError
+
+    try:
+        return load_encoder(settings.model, settings.cache_dir, settings.bf16, settings.encoder).name
+    except (ModelPrepError, OSError):
+        return settings.model  # the model check above says what to fix
 
 
 def _telegram(settings: Settings) -> list[Check]:
