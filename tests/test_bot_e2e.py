@@ -17,6 +17,7 @@ import pytest
 
 from bot.core import texts
 from bot.core.library import Library
+from bot.telegram_app import texts as bot_texts
 from tests.bot_process import TOKEN, BotProcess, running_bot
 from tests.fake_telegram import BotMessage, Chat, FakeTelegram, User
 
@@ -416,7 +417,7 @@ def test_non_text_messages_get_a_short_chinese_reply(fake: FakeTelegram, kind: s
     if kind == "document":  # a member's file: only organisers add material
         assert "仅限管理员" in reply.text
     else:
-        assert reply.text == texts.NOT_TEXT
+        assert reply.text == bot_texts.NOT_TEXT
     assert_is_short_chinese_reply(reply)
 
 
@@ -425,7 +426,7 @@ def test_the_bot_keeps_answering_after_odd_input(fake: FakeTelegram, bot: BotPro
     for text in ("😀", "\u200b", "\x00"):
         ask(fake, chat, user, text)
     sticker = fake.send_sticker(chat, user)
-    assert fake.wait_for_message(chat.id, after=sticker.message_id).text == texts.NOT_TEXT
+    assert fake.wait_for_message(chat.id, after=sticker.message_id).text == bot_texts.NOT_TEXT
     answer = ask(fake, chat, user, "三个大抓")
     assert answer.buttons and "三个大抓" in answer.text
     assert bot.alive
@@ -467,7 +468,7 @@ def test_ask_without_a_question_in_a_group_gets_the_usage_hint(fake: FakeTelegra
     for text in ("/ask", "/ask@policy_test_bot", "@policy_test_bot"):
         sent = fake.send_message(group, user, text)
         hint = fake.wait_for_message(group.id, after=sent.message_id)
-        assert hint.text == texts.ASK_USAGE
+        assert hint.text == bot_texts.ASK_USAGE
         assert hint.reply_to_message_id == sent.message_id
 
 
