@@ -35,7 +35,7 @@ def onnx_stamp(model_dir: Path, variant: str) -> dict:
     return {"source": source, "variant": variant, "export_version": EXPORT_VERSION, "opset": OPSET}
 
 
-def is_exported(model_dir: Path, onnx_dir: Path, variant: str) -> bool:
+def is_exported(model_dir: Path, onnx_dir: Path, variant: str = "int8") -> bool:
     try:
         written = json.loads((onnx_dir / ONNX_CONFIG).read_text(encoding="utf-8"))
         return bool(written.get("stamp") == onnx_stamp(model_dir, variant))

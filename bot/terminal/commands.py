@@ -154,13 +154,15 @@ def telegram(args: argparse.Namespace, settings: Settings) -> int:
 
 def model_prepare(args: argparse.Namespace, settings: Settings) -> int:
     from index.model_prep import prepare_e5_small
-    from index.onnx_export import export_onnx
+    from index.onnx_export import export_onnx, is_exported
     from index.paths import prepared_model_dir, prepared_onnx_dir
 
     path = prepare_e5_small(prepared_model_dir(settings.cache_dir))
     print(f"模型已就绪：{path}")
     if not args.no_onnx:
-        print("正在导出 ONNX 模型（只需一次，约一两分钟）……", file=sys.stderr, flush=True)
-        onnx = export_onnx(path, prepared_onnx_dir(settings.cache_dir))
+        onnx_dir = prepared_onnx_dir(settings.cache_dir)
+        if not is_exported(path, onnx_dir):  # say so only when the minutes-long export really runs
+            print("正在导出 ONNX 模型（只需一次，约一两分钟）……", file=sys.stderr, flush=True)
+        onnx = export_onnx(path, onnx_dir)
         print(f"ONNX 模型已就绪：{onnx}")
     return 0
