@@ -84,24 +84,40 @@ class DocumentJobs:
 
     def _add(self, job_id: str, data: bytes, filename: str, understood) -> None:
         self._set(job_id, INDEXING, title=understood[0].title)
-        try:
+
+        def add() -> tuple[str, str]:
             report = self._documents.add(data, filename, 0, on_swap=self._on_swap, understood=understood)
-        except DocumentError as exc:
-            self._set(job_id, FAILED, str(exc))
-        except Exception:
-            log.exception("event=web_upload_failed file=%s", filename)
-            self._set(job_id, FAILED, "处理文件时出错，资料没有变化，请稍后重试。")
-        else:
-            self._set(job_id, DONE, f"已添加《{report.title}》（{report.passages} 个段落），现在可以提问了。")
+            return f"已添加《{report.title}》（{report.passages} 个段落），现在可以提问了。", ""
+
+        self._run(
+            job_id,
+            add,
+            "处理文件时出错，资料没有变化，请稍后重试。",
+            "event=web_upload_failed file=%s",
+            filename,
+        )
 
     def _remove(self, job_id: str, doc_id: str) -> None:
         self._set(job_id, INDEXING)
-        try:
+
+        def remove() -> tuple[str, str]:
             title = self._documents.remove(doc_id, on_swap=self._on_swap)
+            return f"已删除《{title}》。", title
+
+        self._run(
+            job_id, remove, "删除时出错，资料没有变化，请稍后重试。", "event=web_remove_failed doc=%s", doc_id
+        )
+
+    def _run(
+        self, job_id: str, work: Callable[[], tuple[str, str]], failed: str, event: str, name: str
+    ) -> None:
+        """One job step: its done message (and title), a document error as said, anything else logged."""
+        try:
+            done, title = work()
         except DocumentError as exc:
             self._set(job_id, FAILED, str(exc))
         except Exception:
-            log.exception("event=web_remove_failed doc=%s", doc_id)
-            self._set(job_id, FAILED, "删除时出错，资料没有变化，请稍后重试。")
+            log.exception(event, name)
+            self._set(job_id, FAILED, failed)
         else:
-            self._set(job_id, DONE, f"已删除《{title}》。", title=title)
+            self._set(job_id, DONE, done, title=title)
