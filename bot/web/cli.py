@@ -66,8 +66,8 @@ def run_web(args: argparse.Namespace, core: Settings) -> int:
 
 
 def add_organiser(args: argparse.Namespace, core: Settings) -> int:
-    from bot.core.database import Database
     from bot.core.organisers import AccountError, OrganiserAccounts
+    from bot.core.services import build_services
 
     if sys.stdin.isatty():
         password = getpass.getpass("组织者密码：")
@@ -76,9 +76,7 @@ def add_organiser(args: argparse.Namespace, core: Settings) -> int:
             return EXIT_USAGE
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    from index.paths import state_file
-
-    db = Database(state_file(core.data_dir))
+    db = build_services(core).state  # the one place that opens the state database
     try:
         created = OrganiserAccounts(db).add(args.name, password)
     except AccountError as exc:
