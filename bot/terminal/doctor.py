@@ -92,11 +92,11 @@ def _index(settings: Settings) -> Check:
 
 def _encoder_name(settings: Settings) -> str:
     """The name the serving encoder records in indexes (the ONNX int8 export has its own)."""
-    from index.encoder import load_encoder
+    from bot.core.services import build_services
     from index.model_prep import ModelPrepError
 
     try:
-        return load_encoder(settings.model, settings.cache_dir, settings.bf16, settings.encoder).name
+        return build_services(settings).encoder.name
     except (ModelPrepError, OSError):
         return settings.model  # the model check above says what to fix
 
