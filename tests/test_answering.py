@@ -143,3 +143,14 @@ def test_a_pointed_part_or_item_is_answered_with_that_heading_or_item(assistant)
 
 def test_a_part_the_named_document_does_not_have_is_not_answered(assistant) -> None:
     assert not assistant.ask("讲话的第五部分讲了什么？").found
+
+
+def test_a_name_the_material_never_uses_is_flagged(assistant) -> None:
+    """The scope model's unknown-entity feature: a place or a Latin name the index has no word for."""
+    from bot.core.scope import unknown_entities
+
+    assert unknown_entities("珠穆朗玛峰有多高？", assistant.material_knows) == ["珠穆朗玛峰"]
+    assert unknown_entities("我县今年的GDP是多少？", assistant.material_knows) == ["gdp"]
+    assert unknown_entities("归园居在哪个乡镇？", assistant.material_knows) == []  # the speech names it
+    assert unknown_entities("How high is Mount Everest?", assistant.material_knows) == []  # not checked
+    assert not assistant.ask("珠穆朗玛峰有多高？").found

@@ -79,6 +79,10 @@ class Assistant:
             self._tables = IndexTables(self.index)
         return self._tables
 
+    def material_knows(self, term: str) -> bool:
+        """Does the material use this word anywhere (looked up in the index's vocabularies)."""
+        return self.index._knows(term)
+
     def named_documents(self, question: str) -> set[str]:
         """The doc_ids of the documents a question names (讲话, 书记 → the speech; a law's title)."""
         structure = self.index.structure
@@ -88,7 +92,7 @@ class Assistant:
         return candidates(result.query, result.hits, result.query_vector, self.tables.vectors)
 
     def _answer(self, question: str, result: SearchResult, k: int) -> Answer:
-        confidence = self.scope.probability(result)
+        confidence = self.scope.probability(result, self.material_knows)
         hits = [hit.passage for hit in result.hits]
         named = self.named_documents(question)
         parts = part_answer(normalize(question), named, hits, self.tables.enumerations, term_overlap)
