@@ -34,7 +34,7 @@ from index.hybrid import HybridIndex, cut_query  # noqa: E402
 from index.ranker import FEATURES, MODEL_FILE, LinearRanker  # noqa: E402
 
 HARD_NEGATIVES = 30
-STRUCTURE_CUES = ("part_match", "position_match")
+STRUCTURE_CUES = ("part_match", "position_match", "enumeration_match", "part_overview")
 
 
 @dataclass
@@ -62,7 +62,8 @@ def groups(
 ) -> list[Group]:
     """Candidate tables of the questions; holds(i, passage) says which spans of question i it has."""
     texts = [cut_query(q)[0] for q in questions]
-    vectors = encoder.encode_queries(texts)
+    # One at a time, as `ask` encodes: the int8 encoder's vectors shift slightly with batch padding.
+    vectors = [encoder.encode_queries([text])[0] for text in texts]
     out = []
     for i, (text, vector) in enumerate(zip(texts, vectors)):
         table = index.candidate_table(text, vector)
