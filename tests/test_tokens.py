@@ -49,3 +49,28 @@ def test_jieba_keeps_its_dictionary_cache_in_our_cache_dir(tmp_path) -> None:
         written.append(cache.stat().st_mtime_ns)
     assert cache.stat().st_size > 1_000_000
     assert written[0] == written[1]
+
+
+def test_idf_table_is_jieba_analyse_table() -> None:
+    """Read without importing jieba.analyse (cold start), the table must stay jieba's own."""
+    import jieba.analyse
+
+    from index.tokens import _idf_table
+
+    reference = jieba.analyse.TFIDF()
+    idf, median = _idf_table()
+    assert idf == reference.idf_freq
+    assert median == reference.median_idf
+
+
+def test_a_cold_question_does_not_import_jieba_analyse_or_posseg() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from index.tokens import content_terms; content_terms('铸牢中华民族共同体意识');"
+        "print(sorted(m for m in sys.modules if m.startswith(('jieba.analyse', 'jieba.posseg'))))"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
