@@ -132,7 +132,7 @@ def fit_and_print(
     # Few dev questions point at a part or an edge, too few to learn how much that should count;
     # the issue asks that such pointers resolve against the document's structure, so they get
     # at least `structure_floor` (in fused standard deviations, before the fusion's scale).
-    for name in STRUCTURE_CUES:
+    for name in (c for c in STRUCTURE_CUES if c not in drop):
         i = FEATURES.index(name)
         beta[i] = max(beta[i], structure_floor * float(beta[: len(base)].sum()))
     shipped = np.zeros(len(FEATURES))
@@ -212,7 +212,15 @@ def main() -> int:
     if args.ablate:
         for feature in FEATURES[4:]:
             print(f"\nwithout {feature}:")
-            fit_and_print(data, train, [*args.drop, feature], args.l2, args.report_test, args.free_base)
+            fit_and_print(
+                data,
+                train,
+                [*args.drop, feature],
+                args.l2,
+                args.report_test,
+                args.free_base,
+                args.structure_floor,
+            )
     if args.write:
         ranker = LinearRanker(
             weights=tuple(round(float(b), 5) for b in beta),
