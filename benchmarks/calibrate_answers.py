@@ -58,7 +58,7 @@ def main() -> int:
             continue
         answers = [with_short_successor(result.hits[c.hit_index], c.sentence) for c in found]
         x = np.array([[c.features[f] for f in FEATURES] for c in found])
-        y = np.array([question.expect in a for a in answers], dtype=float)
+        y = np.array([all(e in a for e in question.expects) for a in answers], dtype=float)
         groups.append((question, x, y, answers))
     scale = np.vstack([x for _, x, _, _ in groups]).std(axis=0) + 1e-9
     dev = [(x / scale, y) for q, x, y, _ in groups if q.split == "dev" and y.any()]

@@ -16,7 +16,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.question_sets import load_all, run  # noqa: E402
-from bot.core.scope import FEATURES, MODEL_FILE, ScopeModel  # noqa: E402
+from bot.core.scope import FEATURES, MODEL_FILE, ScopeModel, too_few_words  # noqa: E402
 from bot.core.services import build_services  # noqa: E402
 from bot.core.settings import resolve_settings  # noqa: E402
 
@@ -50,14 +50,14 @@ def main() -> int:
     y = np.array([o.question.in_scope for o in outcomes], dtype=float)
     dev = np.array([o.question.split == "dev" for o in outcomes])
     mean, scale = x[dev].mean(axis=0), x[dev].std(axis=0) + 1e-9
-    fit = dev & ~np.array([o.features["kind_veto"] > 0 for o in outcomes])  # the rule decides those
+    vetoed = np.array([o.features["kind_veto"] > 0 for o in outcomes])
+    fit = dev & ~vetoed  # the rule decides those
     beta = fit_logistic((x[fit] - mean) / scale, y[fit], l2=args.l2)
     margin = x[:, FEATURES.index("background_margin")]
     veto = float(margin[dev & (y == 1)].max()) + 0.01
     p = 1 / (1 + np.exp(-(beta[0] + ((x - mean) / scale) @ beta[1:])))
     p[margin >= veto] = 0.0
-    vetoed = np.array([o.features["kind_veto"] > 0 for o in outcomes])
-    p[vetoed] = 0.0
+    p[vetoed | np.array([too_few_words(o.question.q) for o in outcomes])] = 0.0  # as `ask` decides
     # The limit holds for the speech and for the policies separately (issue 2 sets it on the
     # speech), so one set's easy questions cannot hide the other's rejections.
     source = np.array([o.question.source == "speech" for o in outcomes])

@@ -47,3 +47,21 @@ def test_kind_of_question(question: str, kind: str) -> None:
 )
 def test_text_holds_the_asked_kind(question: str, text: str, holds: bool) -> None:
     assert holds_answer(asked_kind(question), text) == holds
+
+
+def test_a_percentage_question_needs_a_real_percentage() -> None:
+    asked = asked_kind("五一期间游客量同比增长了百分之几？")
+    assert asked.kind == QUANTITY
+    assert not holds_answer(asked, "五一期间预计接待游客**万人次,同比增长**%,恢复到2019年的**%。")
+    assert holds_answer(asked, "同比增长12%。")
+
+
+def test_a_number_the_question_names_is_not_its_answer() -> None:
+    asked = asked_kind("“三月三”文化节是哪一年开始办的？")
+    assert asked.kind == DATE
+    assert not holds_answer(asked, "每年的农历三月初三为“三月三”畲族传统文化节。")
+    assert holds_answer(asked, "“三月三”文化节自1985年起举办。")
+
+
+def test_asking_for_a_position_asks_for_a_place() -> None:
+    assert asked_kind("龙泉广场位于县城的什么位置？").kind == PLACE

@@ -119,3 +119,38 @@ def test_single_answer_questions_stay_single_sentences(assistant) -> None:
     answer = assistant.ask("又暴露出了哪些新问题？")
     assert "\n" not in answer.answer
     assert "行动迟缓、氛围不浓" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["讲话分几个部分？", "书记的讲话包括哪几部分？"])
+def test_a_question_about_the_speech_s_parts_lists_its_numbered_parts(assistant, question: str) -> None:
+    """None of the question's words is in the parts, so no part ranks: the named document answers."""
+    answer = assistant.ask(question)
+    assert answer.found
+    lines = answer.answer.splitlines()
+    assert [line[:2] for line in lines] == ["一、", "二、", "三、", "四、"]
+    assert all(c.doc_title.endswith("讲话") for c in answer.citations[:4])
+
+
+def test_a_pointed_part_or_item_is_answered_with_that_heading_or_item(assistant) -> None:
+    second = assistant.ask("讲话的第二部分讲了什么？")
+    assert second.found and second.answer.startswith("二、要坚持系统思维")
+    assert "\n" not in second.answer
+    ends = assistant.ask("讲话提出的四个“坚持”，第一个和最后一个分别是什么？")
+    assert ["要坚持高位推动" in line for line in ends.answer.splitlines()] == [True, False]
+    assert "要坚持合力攻坚" in ends.answer.splitlines()[1]
+    assert "二是我们相关部门职能缺失的问题" in assistant.ask("书记说出问题的第二个原因是什么？").answer
+
+
+def test_a_part_the_named_document_does_not_have_is_not_answered(assistant) -> None:
+    assert not assistant.ask("讲话的第五部分讲了什么？").found
+
+
+def test_a_name_the_material_never_uses_is_flagged(assistant) -> None:
+    """The scope model's unknown-entity feature: a place or a Latin name the index has no word for."""
+    from bot.core.scope import unknown_entities
+
+    assert unknown_entities("珠穆朗玛峰有多高？", assistant.material_knows) == ["珠穆朗玛峰"]
+    assert unknown_entities("我县今年的GDP是多少？", assistant.material_knows) == ["gdp"]
+    assert unknown_entities("归园居在哪个乡镇？", assistant.material_knows) == []  # the speech names it
+    assert unknown_entities("How high is Mount Everest?", assistant.material_knows) == []  # not checked
+    assert not assistant.ask("珠穆朗玛峰有多高？").found

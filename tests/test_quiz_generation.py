@@ -17,7 +17,7 @@ def items(passages) -> list[QuizItem]:
 def test_bank_meets_the_targets_with_zero_failures(items, passages) -> None:
     report = check_items(items, passages)
     assert report.failures == []
-    assert report.verbatim == report.total >= 60  # trivia is dropped (issue 13): fewer, better items
+    assert report.verbatim == report.total >= 50  # trivia and unmarked wording dropped: fewer, better
     speech = {fold(i.question) + i.answer for i in items if "讲话" in i.doc_title}
     assert len(speech) >= 40
     assert set(report.by_kind) == {FILL, CHOICE, JUDGE, MULTI}

@@ -22,6 +22,7 @@ import numpy as np
 
 from bot.core.answer_types import METHOD, REASON, Asked, asked_kind, holds_answer
 from index.hybrid import Hit, HybridIndex, passage_sentences
+from index.query_plan import translate
 from index.tokens import bigrams, content_terms, normalize
 
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
@@ -86,10 +87,10 @@ def candidates(
 ) -> list[Candidate]:
     """Every sentence of the best passages with the features the answer model weighs."""
     asked = asked_kind(question)
-    terms = content_terms(question)
+    q = _with_translation(normalize(question))
+    terms = content_terms(q)
     total = sum(terms.values()) or 1.0
-    pairs = set(bigrams(question))
-    q = normalize(question)
+    pairs = set(bigrams(q))
     focus = [w for w in FOCUS_WORDS if w in q]
     out: list[Candidate] = []
     top_score = hits[0].score if hits else 0.0
@@ -114,6 +115,19 @@ def candidates(
         for c in out:
             c.features["dense"] -= best
     return out
+
+
+def _with_translation(question: str) -> str:
+    """An English question plus the material's Chinese terms for its words (the glossary).
+
+    Why: with no Chinese words an English question's candidates differ only in their cosine, and
+    e5 maps English poorly onto the Chinese sentences; "most important … ethnic unity" names
+    最重要 and 民族团结进步, which the answering sentence repeats.
+    """
+    return f"{question} {translate(question)}" if _LATIN.search(question) else question
+
+
+_LATIN = re.compile(r"[a-z]{3,}")
 
 
 def _kind_match(asked: Asked, sentence: str) -> float:

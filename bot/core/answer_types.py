@@ -34,6 +34,9 @@ _UNIT_ALIASES = {"天": "天|日", "日": "天|日", "号": "号|日", "个": _U
 _ASKS_QUANTITY = re.compile(
     rf"(?:多少|(?<!哪)几)({_UNITS})?|多久|多长|多大|多高|多远|多重|how many|how much|how long", re.I
 )
+# "What percentage" needs a percentage (the speech's redacted "**%" is none).
+_ASKS_PERCENT = re.compile(r"百分之(?:几|多少)|百分比|几成|(?:几|多少)个百分点")
+_PERCENT_UNITS = "%|成|个百分点"
 # "When" needs a date: a number of years, months or days, not just any number.
 _ASKS_DATE = re.compile(r"哪一?年|哪天|哪一天|什么时候|什么时间|何时|what year|which year|when", re.I)
 _DATE_UNITS = "年|月|日|号"
@@ -62,7 +65,7 @@ _BODY = re.compile(
 # Where: a place name, or a word ending in the kind of place asked for (哪个乡镇 wants 乡/镇).
 _PLACE_KINDS = "乡镇|乡|镇|村|县|州|市|省|区|国家|城市|地方|单位"
 _ASKS_PLACE = re.compile(
-    rf"哪里|哪儿|哪裡|在哪|去哪|到哪|什么地方|何处|何地|哪处|哪(?:个|些)?(?:{_PLACE_KINDS})|\bwhere\b",
+    rf"哪里|哪儿|哪裡|在哪|去哪|到哪|什么地方|(?:什么|哪个)(?:位置|方位)|何处|何地|哪处|哪(?:个|些)?(?:{_PLACE_KINDS})|\bwhere\b",
     re.I,
 )
 _PLACE_SUFFIXES = "省|市|县|州|乡|镇|村|区|街道|社区|广场|公园|基地|馆|园|江|河|湖|山|路|街|国"
@@ -97,6 +100,8 @@ def asked_kind(question: str) -> Asked:
         return Asked(DATE, _DATE_UNITS, q)
     if _ASKS_PARTS.search(q):
         return Asked(LIST, "", q)
+    if _ASKS_PERCENT.search(q):
+        return Asked(QUANTITY, _PERCENT_UNITS, q)
     quantity = _ASKS_QUANTITY.search(q)
     if quantity:
         unit = quantity.group(1) or ""
@@ -124,7 +129,9 @@ def holds_answer(asked: Asked, text: str) -> bool:
     if asked.kind in (QUANTITY, DATE):
         if asked.kind == QUANTITY and (_CLOCK.search(text) or _FRACTION.search(text)):
             return True
-        return re.search(f"{_NUMBER}(?:{asked.unit})", text) is not None
+        # A number the question itself names ("三月三"节) is the thing asked about, not its answer.
+        found = re.finditer(f"{_NUMBER}(?:{asked.unit})", text)
+        return any(m.group(0) not in asked.question for m in found)
     if asked.kind == PERSON:
         return _has_person(asked, text)
     if asked.kind == PLACE:
@@ -151,7 +158,7 @@ def _has_person(asked: Asked, text: str) -> bool:
 
 
 @lru_cache(maxsize=2048)
-def _tagged(text: str) -> tuple[tuple[str, str], ...]:
+def tagged(text: str) -> tuple[tuple[str, str], ...]:
     import jieba.posseg  # loaded only for who/where questions: it costs a second at first use
 
     return tuple((w.word, w.flag) for w in jieba.posseg.cut(text))
@@ -159,12 +166,12 @@ def _tagged(text: str) -> tuple[tuple[str, str], ...]:
 
 def person_names(text: str) -> list[str]:
     """Personal names jieba's tagger sees (redacted "**" names are none)."""
-    return [w for w, flag in _tagged(text) if flag == "nr" and len(w) >= 2 and "*" not in w]
+    return [w for w, flag in tagged(text) if flag == "nr" and len(w) >= 2 and "*" not in w]
 
 
 def _has_place(asked: Asked, text: str) -> bool:
     suffixes = asked.unit or _PLACE_SUFFIXES
-    for word, flag in _tagged(text):
+    for word, flag in tagged(text):
         if "*" in word or word in asked.question or len(word) < 2:
             continue
         if asked.unit and re.search(f"(?:{suffixes})$", word) and len(word) >= 3:

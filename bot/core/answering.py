@@ -14,11 +14,13 @@ from bot.core.answer_sentences import (
 )
 from bot.core.answers import Answer, Citation
 from bot.core.enumerations import Enumeration, best_enumeration, find_enumerations
+from bot.core.part_questions import part_answer
 from bot.core.questions import QuestionError, clean_question
 from bot.core.scope import ScopeJudge
 from corpus.model import Passage
 from index.encoder import Encoder
 from index.hybrid import Hit, HybridIndex, SearchResult, cut_query, passage_sentences
+from index.query_plan import named_documents
 from index.tokens import content_terms, normalize
 
 NOT_FOUND = "学习资料中没有找到能回答这个问题的内容。"
@@ -77,14 +79,31 @@ class Assistant:
             self._tables = IndexTables(self.index)
         return self._tables
 
+    def material_knows(self, term: str) -> bool:
+        """Does the material use this word anywhere (looked up in the index's vocabularies)."""
+        return self.index._knows(term)
+
+    def named_documents(self, question: str) -> set[str]:
+        """The doc_ids of the documents a question names (讲话, 书记 → the speech; a law's title)."""
+        structure = self.index.structure
+        return {structure.doc_ids[d] for d in named_documents(normalize(question), structure)}
+
     def sentence_candidates(self, result: SearchResult) -> list[Candidate]:
         return candidates(result.query, result.hits, result.query_vector, self.tables.vectors)
 
     def _answer(self, question: str, result: SearchResult, k: int) -> Answer:
-        confidence = self.scope.probability(result)
+        confidence = self.scope.probability(result, self.material_knows)
+        hits = [hit.passage for hit in result.hits]
+        named = self.named_documents(question)
+        parts = part_answer(normalize(question), named, hits, self.tables.enumerations, term_overlap)
+        if parts is not None and not parts.items:
+            return Answer(question, False, NOT_FOUND, [], result.truncated, 0.0)
+        if parts is not None and (named or confidence >= self.scope.model.threshold):
+            # A question about the named document's own parts is answered whatever its wording.
+            text, citations = _listed(parts, result.hits, k)
+            return Answer(question, True, text, citations, result.truncated, max(confidence, self.scope.model.threshold))
         if not result.hits or confidence < self.scope.model.threshold:
             return Answer(question, False, NOT_FOUND, [], result.truncated, confidence)
-        hits = [hit.passage for hit in result.hits]
         listing = best_enumeration(question, hits, self.tables.enumerations, term_overlap)
         if listing is not None:
             text, citations = _listed(listing, result.hits, k)

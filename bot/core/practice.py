@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from bot.core.database import Database
 from bot.core.quiz.bank import QuizBank
 from bot.core.quiz.items import QuizItem, answer_matches
+from bot.core.quiz.picking import draw
 
 ROUND_SIZES = (5, 10, 20)
 SCHEMA = """
@@ -103,7 +104,7 @@ class PracticeBook:
             pool = [i for i in pool if i.doc_id == doc_id]
         if not pool:
             raise PracticeError("没有符合条件的题目，请换个关键词或选择其他文件。")
-        return self._create(user_id, self._rng.sample(pool, min(size, len(pool))), retry=False)
+        return self._create(user_id, draw(pool, min(size, len(pool)), self._rng), retry=False)  # no fact twice
 
     def start_retry(self, user_id: int, bank: QuizBank, size: int = 10) -> str:
         items = bank.by_id()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from bot.core.answer_types import (
     asked_kind,
     holds_answer,
     holds_answer_near,
+    tagged,
 )
 from index.embedding_cache import EmbeddingCache
 from index.encoder import Encoder
@@ -50,6 +52,7 @@ FEATURES = (
     "top_dense_other",
     "background_margin",
     "cjk",
+    "unknown_entity",
 )
 
 
@@ -112,7 +115,30 @@ def too_few_words(question: str) -> bool:
     return len({w for w in re.findall(r"[a-z]{3,}", text) if w not in STOP_WORDS}) < 2
 
 
-def scope_features(result: SearchResult, background_similarity: float) -> dict[str, float]:
+# jieba's tags for places, organisations, other proper names and Latin words, on words of three
+# characters or more: its person tag (nr) also tags everyday words (马虎, 老一套, 关系密切), and
+# two-character words get a place tag by mistake (东西).
+_ENTITY_TAGS = ("ns", "nt", "nz", "eng")
+
+
+def unknown_entities(question: str, knows: Callable[[str], bool]) -> list[str]:
+    """Names in a Chinese question (a place, an organisation, "GDP") that the material never uses.
+
+    Why: "珠穆朗玛峰有多高？" finds a passage with heights in it, and "我县今年的GDP是多少？" one
+    with sums of money; a thing the material never names cannot be what it answers about. On the
+    dev questions this fired on no in-scope question, but jieba's tags are noisy, so it is a
+    fitted feature, not a rule (English questions are not checked: every word of theirs is
+    foreign to the Chinese material).
+    """
+    if cjk_share(question) < 0.5:
+        return []
+    words = tagged(normalize(question))
+    return [w for w, flag in words if flag in _ENTITY_TAGS and len(w) >= 3 and "*" not in w and not knows(w)]
+
+
+def scope_features(
+    result: SearchResult, background_similarity: float, knows: Callable[[str], bool] | None = None
+) -> dict[str, float]:
     e = result.evidence
     zh, other = e.cjk, 1.0 - e.cjk
     features = {
@@ -127,6 +153,7 @@ def scope_features(result: SearchResult, background_similarity: float) -> dict[s
         "top_dense_other": e.top_dense * other,
         "background_margin": background_similarity - e.top_dense,
         "cjk": zh,
+        "unknown_entity": float(bool(knows and unknown_entities(result.query, knows))),
     }
     features["kind_veto"] = float(kind_veto(features, result))  # a rule, not a fitted weight
     return features
@@ -188,13 +215,14 @@ class ScopeJudge:
             return 0.0
         return float((self.background @ query_vector).max())
 
-    def features(self, result: SearchResult) -> dict[str, float]:
-        return scope_features(result, self.background_similarity(result.query_vector))
+    def features(self, result: SearchResult, knows: Callable[[str], bool] | None = None) -> dict[str, float]:
+        """`knows(term)`: does the material use the term anywhere (the index's vocabularies)."""
+        return scope_features(result, self.background_similarity(result.query_vector), knows)
 
-    def probability(self, result: SearchResult) -> float:
+    def probability(self, result: SearchResult, knows: Callable[[str], bool] | None = None) -> float:
         if not result.hits or too_few_words(result.query):
             return 0.0
-        features = self.features(result)
+        features = self.features(result, knows)
         if features["kind_veto"]:
             return 0.0
         return self.model.probability(features)

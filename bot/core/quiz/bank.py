@@ -23,7 +23,7 @@ CSV_FIELDS = ["item_id", "kind", "question", "answer", "options", "correct", "ex
               "passage_id", "doc_id", "doc_title", "location", "source", "topic"]  # fmt: skip
 
 
-GENERATOR_VERSION = 2  # 2: structure, formulation and multi-select items, worth scores
+GENERATOR_VERSION = 3  # 2: structure, formulation, multi, worth; 3: marked formulations only, no padding
 
 
 def bank_path(data_dir: Path) -> Path:

@@ -40,14 +40,13 @@ class Pools:
         return cls(texts, docs, corpus)
 
     def belongs(self, phrase: KeyPhrase, candidate: str) -> bool:
-        """A candidate of the phrase's own kind: a misremembered form of it, a word of its series
-        (有形、有感、有效 → 有力), or a principle for a principle. Only these make a false 判断
-        statement or a distractor that someone who has not read the text might believe."""
+        """A candidate of the phrase's own kind: a misremembered form of it, or a principle for a
+        principle. Only these make a false 判断 statement or a distractor that someone who has
+        not read the text might believe. Dictionary words built like a list's items (有形、有感、
+        有效 → 有所, 有害) were rated implausible: a shared character is not a shared meaning."""
         if phrase.topic in ("number", "principle", "problem"):
             return True
-        if candidate in variants(phrase.text, phrase.siblings):
-            return True
-        return candidate in self.corpus and candidate in series_words(phrase.text, phrase.siblings)
+        return candidate in variants(phrase.text, phrase.siblings)
 
 
 def _groups_of(phrase: KeyPhrase) -> list[str]:
@@ -62,8 +61,6 @@ def distractors(phrase: KeyPhrase, pools: Pools, stem: str, rng: random.Random, 
         candidates = _nearby_numbers(phrase)
     else:
         candidates = variants(phrase.text, phrase.siblings) if phrase.topic == "formulation" else []
-        if phrase.topic in ("enumeration", "quote"):  # dictionary words of the series the material uses
-            candidates += [w for w in series_words(phrase.text, phrase.siblings) if w in pools.corpus]
         ranked: list[str] = []
         for group in _groups_of(phrase):
             pool = [c for c in pools.texts.get(group, []) if c not in phrase.siblings and c not in ranked]
@@ -138,25 +135,6 @@ def last_pos(text: str) -> str:
     return "v" if flag.startswith("v") else flag[:1]
 
 
-def series_words(answer: str, siblings: tuple[str, ...]) -> list[str]:
-    """Words of jieba's dictionary built like the list's items (道理、学理、哲理 → 伦理, 法理).
-
-    Only for lists whose items share a character at the same place: then a word with that
-    character there, the same length and part of speech, reads as a member of the series.
-    """
-    shared = series_places(answer, siblings)
-    if not shared:
-        return []
-    k = shared[0]
-    pos = _word_flag(answer)
-    words = [
-        w
-        for w, _ in _dictionary(len(answer), k, answer[k])
-        if w not in (answer, *siblings) and all(w[j] == answer[j] for j in shared) and _word_flag(w) == pos
-    ]
-    return words[:12]
-
-
 def _word_flag(word: str) -> str:
     """jieba's own tag of a dictionary word (its whole tag: 道理 n, 穆罕默德 nr)."""
     import jieba.posseg
@@ -171,28 +149,6 @@ def series_places(answer: str, siblings: tuple[str, ...]) -> list[int]:
         return []
     shared = [k for k in range(len(answer)) if len({i[k] for i in items}) == 1]
     return shared if len(shared) < len(answer) else []
-
-
-@lru_cache(maxsize=4096)
-def _dictionary(length: int, place: int, char: str) -> list[tuple[str, int]]:
-    """Common dictionary words of a length with a character at a place, most frequent first."""
-    table = _by_shape()
-    return table.get((length, place, char), [])
-
-
-@lru_cache(maxsize=1)
-def _by_shape() -> dict[tuple[int, int, str], list[tuple[str, int]]]:
-    import jieba
-
-    jieba.initialize()
-    table: dict[tuple[int, int, str], list[tuple[str, int]]] = defaultdict(list)
-    for word, freq in jieba.dt.FREQ.items():
-        if 2 <= len(word) <= 4 and freq >= 50 and re.fullmatch(r"[\u4e00-\u9fff]+", word):
-            for place, char in enumerate(word):
-                table[(len(word), place, char)].append((word, freq))
-    for words in table.values():
-        words.sort(key=lambda wf: (-wf[1], wf[0]))
-    return table
 
 
 def _two_part(text: str) -> bool:

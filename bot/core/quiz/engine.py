@@ -50,6 +50,10 @@ from bot.core.quiz.model import (
 from bot.core.quiz.picking import draw
 from bot.core.quiz.storage import ALREADY_RUNNING, QuizError, QuizStore
 
+NO_ITEMS = (
+    "没有找到与“{keyword}”相关的题目。题库只收值得记住的内容（讲话的结构和重要提法、法规反复出现的提法），"
+    "不是每份资料都有题目。可以换个关键词，发送 /docs 查看资料目录，或直接就这份资料提问。"
+)  # a law without items (国旗法) is not padded with trivia: the organiser is told why
 DEFAULT_SOURCE = "讲话"  # sessions without a keyword draw from the speech first (the study topic)
 Reply = str | int | Sequence[int]  # typed text, one option index, or several (multi-select)
 
@@ -95,7 +99,7 @@ class QuizEngine:
             raise QuizError(ALREADY_RUNNING)
         pool = self.bank.matching(keyword)
         if not pool:
-            raise QuizError(f"没有找到与“{keyword}”相关的题目。可以换个关键词，或发送 /docs 查看资料目录。")
+            raise QuizError(NO_ITEMS.format(keyword=keyword))
         preferred = self.bank.matching(self.default_source) if not keyword and self.default_source else None
         rng = random.Random(seed if seed is not None else secrets.randbits(32))
         return self._create(room, owner_id, mode, draw(pool, size, rng, preferred), solo, advance)

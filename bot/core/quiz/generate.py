@@ -31,7 +31,6 @@ from index.tokens import STOP_WORDS
 STEM_MAX = 72  # characters of context kept around the blank
 EXPLANATION_MAX = 150  # Telegram allows 200 for a quiz explanation; leave room for the citation
 PER_SENTENCE = 4  # items asked on one sentence of the material
-PER_DOCUMENT = 3  # items every document keeps, however low their worth (a keyword quiz on it)
 FILL_TOPICS = ("formulation", "principle", "problem", "quote", "enumeration", "number")
 _ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇]+条\s*")
 
@@ -57,9 +56,8 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
         stem = _stem(phrase)
         if stem is None or phrase.topic == "problem":
             continue  # a part's problems are asked as structure items
-        law_wording = phrase.topic == "formulation" and not _from_speech(phrase)
-        if law_wording and sum(phrase.text in t for t in texts) < 2:
-            continue  # a law's wording is a 提法 when several texts repeat it (对人民负责，受人民监督)
+        if phrase.topic == "formulation" and not _marked(phrase, texts):
+            continue  # neither quoted nor repeated: a turn of phrase (劲往一处使), not a 提法
         made = _multi(phrase, pools, rng) if MULTI in settings.kinds else None
         if made is not None:
             items.append(made)
@@ -106,11 +104,7 @@ def _worthwhile(items: list[QuizItem], passages: list[Passage]) -> list[QuizItem
         for item in items
         if not worthless(item, by_id.get(item.passage_id))
     ]
-    best_of: dict[str, list[str]] = {}  # every document keeps a few items: `/quiz 国旗法` still works
-    for item in sorted(scored, key=lambda i: (-i.worth, i.item_id)):
-        best_of.setdefault(item.doc_id, []).append(item.item_id)
-    floor = {pid for ids in best_of.values() for pid in ids[:PER_DOCUMENT]}
-    return [i for i in scored if i.worth >= MIN_WORTH or i.item_id in floor]
+    return [i for i in scored if i.worth >= MIN_WORTH]
 
 
 def _few_per_sentence(items: list[QuizItem], sentence_of: dict[str, str]) -> list[QuizItem]:
@@ -278,6 +272,20 @@ def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | No
         location=p.location,
         topic=phrase.topic,
     )
+
+
+def _marked(phrase: KeyPhrase, texts: list[str]) -> bool:
+    """A formulation the material itself marks as one: in quotation marks (“以商养文，以文促商”),
+    or, in the laws, repeated as a whole by several texts (为人民服务，对人民负责，受人民监督).
+
+    Unmarked pairs were rated badly: idioms anyone completes (心往一处想，劲往一处使), filler
+    (你干你的，我干我的), and 既要……也要 pairs whose form gives the answer away; a law's pair
+    that only shares a word (保存相关记录，删除相关信息) is one step of a procedure."""
+    before = phrase.sentence[: phrase.start]
+    if before.count("“") > before.count("”"):
+        return True
+    whole = (phrase.text, *phrase.siblings)
+    return not _from_speech(phrase) and sum(all(w in t for w in whole) for t in texts) >= 2
 
 
 def _from_speech(phrase: KeyPhrase) -> bool:

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from bot.core.quiz.items import JUDGE, MULTI, QuizItem, fold
+from bot.core.quiz.items import BLANK, JUDGE, MULTI, QuizItem, fold
 from corpus.model import Passage
 
 MIN_WORTH = 0.45  # below this an item is dropped from the generated bank
@@ -32,6 +32,8 @@ _LEANS_ON_ELSEWHERE = re.compile(
 )
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+[条款项章节部分次届]?$")
 _ADOPTION = re.compile(r"(通过|公布|施行|修正|修订)")
+_NATIONAL_FORMULA = re.compile(r"^([一二三四五六七八九十两]个|一.两.|一.一.)")  # 三个代表, 一国两制, 一带一路
+_NUMERALS = "〇零一二三四五六七八九十百千两0123456789"
 
 
 def worthless(item: QuizItem, passage: Passage | None) -> str:
@@ -45,10 +47,16 @@ def worthless(item: QuizItem, passage: Passage | None) -> str:
         return "答案或选项含被隐去的文字（*）"
     if len(fold(answer)) < 2:
         return "空格只有一个字"
+    if item.topic != "structure" and fold(answer) in fold(item.doc_title):
+        return "答案就在文件名称里"  # 冠以“景宁畲族自治县”全称: guessed from the title, nothing learnt
     if item.topic != "structure" and _LEANS_ON_ELSEWHERE.search(item.question):
         return "题干依赖未给出的“前款”“前条”等条文"
     if item.topic == "number" and not speech and item.answer.endswith("年") and len(item.answer) == 5:
         return "年份"
+    if item.topic == "quote" and not speech and _NATIONAL_FORMULA.match(answer):
+        return "全国通用的提法，不是这份法规的内容"  # anyone in the system fills “两个维护”
+    if item.topic == "number" and _number_in_stem(item.question, answer):
+        return "题干已给出这个数（数一数列举的项即可）"
     if item.topic == "number" and _number_is_incidental(item.question):
         return "日期、隐去的统计数字或口号中的数字"
     if item.topic == "number" and re.search(
@@ -56,6 +64,23 @@ def worthless(item: QuizItem, passage: Passage | None) -> str:
     ):
         return "日期"
     return ""
+
+
+def _number_in_stem(question: str, answer: str) -> bool:
+    """The stem gives the number away: it counts the items it lists (精准性差、…、凝聚力弱等____方面;
+    国家、区域、产业____层面) or says the number itself (以以上四点为圆心……作____圆 → 四个)."""
+    numeral = re.match(f"[{_NUMERALS}]+", answer)
+    if numeral is None:
+        return False
+    from bot.core.quiz.phrases import to_int
+
+    before, _, after = question.partition(BLANK)
+    clause = re.split(r"[，,；;。：:]", before)[-1].removesuffix("等")
+    listed = [x for x in re.split(r"[、和与及]", clause) if x]
+    if len(listed) >= 2 and len(listed) == to_int(numeral.group(0)):
+        return True
+    others = re.findall(f"[{_NUMERALS}]+", before + after)
+    return any(to_int(o) == to_int(numeral.group(0)) for o in others)
 
 
 def _number_is_incidental(question: str) -> bool:

@@ -1,0 +1,118 @@
+"""Questions about a document's own parts: all of them, or the N-th one.
+
+Why: asked "讲话分几个部分？" a member wants the speech's numbered parts, though none of the
+question's words is in them (so no passage ranks for it); asked "第二部分主要针对哪些问题" or "出
+问题的第三个原因是什么", the answer is the heading or item the document itself numbers so ("二、…",
+"三是…"), not the sentence closest in wording. The document is the one the question names (讲话,
+书记, a law's title — read by index.query_plan), or for an ordinal item, one of the best hits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.core.enumerations import (
+    NUMERALS,
+    Enumeration,
+    asks_for_parts,
+    names_every_item,
+    numeral_value,
+    stated_count,
+)
+from corpus.model import Passage
+
+# "第二部分", "第三个", "第2点", "最后一个": an item of a list. 条/章/节 name a law's articles and
+# chapters, which retrieval finds by their own headings.
+_ORDINAL = re.compile(rf"第([{NUMERALS}]{{1,2}}|\d{{1,2}})(部分|个|点|项|方面)")
+_LAST = re.compile(r"最后(?:一)?(部分|个|点|项|方面)")
+_PART_UNITS = ("部分",)
+
+
+def ordinals(question: str) -> list[tuple[str, int]]:
+    """Every (unit, number) the question points at, in its order; -1 is the last item."""
+    found = []
+    for match in _ORDINAL.finditer(question):
+        number = match.group(1)
+        found.append((match.start(), match.group(2), int(number) if number.isdigit() else numeral_value(number)))
+    found += [(m.start(), m.group(1), -1) for m in _LAST.finditer(question)]
+    return [(unit, n) for _, unit, n in sorted(found) if n != 0]
+
+
+def document_parts(enumerations: list[Enumeration], doc_ids: set[str]) -> Enumeration | None:
+    """The numbered parts (一、二、… headings) of the one document named, if it has them."""
+    if len(doc_ids) != 1:
+        return None
+    parts = [e for e in enumerations if e.kind == "parts" and e.items[0].passage.doc_id in doc_ids]
+    return max(parts, key=lambda e: len(e.items), default=None)
+
+
+def part_answer(
+    question: str,
+    named_docs: set[str],
+    hits: list[Passage],
+    enumerations: list[Enumeration],
+    overlap: Callable[[str, str], float],
+) -> Enumeration | None:
+    """The whole list or the items pointed at, as an enumeration to be cited item by item.
+
+    - asks for the parts and names one document that has numbered parts → all of them;
+    - points at items (第二部分, 第三个, 最后一个) → those items of the list that the question's
+      words tie to best, among the named document's lists and the lists of the best hits
+      (a part number needs the document's parts).
+    None when nothing fits; the caller then answers as usual. A list with no items means the
+    question points past the end of the named document's parts ("第五部分" of four): no answer.
+    """
+    parts = document_parts(enumerations, named_docs or {p.doc_id for p in hits[:1]})
+    if parts is not None and named_docs and asks_for_parts(question):
+        return parts
+    pointers = ordinals(question)
+    if not pointers:
+        return None
+    if any(unit in _PART_UNITS for unit, _ in pointers):
+        chosen = parts
+    else:
+        chosen = _best_list(question, named_docs | {p.passage_id for p in hits}, enumerations, overlap)
+    if chosen is None:
+        return None
+    size = len(chosen.items)
+    wanted = [size - 1 if n == -1 else n - 1 for _, n in pointers]
+    if any(not 0 <= i < size for i in wanted):
+        past_parts = chosen is parts and bool(named_docs) and max(wanted) >= size
+        return Enumeration(chosen.kind, (), "") if past_parts else None
+    items = tuple(chosen.items[i] for i in sorted(set(wanted)))
+    return Enumeration(chosen.kind, items, "")
+
+
+def _best_list(
+    question: str, places: set[str], enumerations: list[Enumeration], overlap: Callable[[str, str], float]
+) -> Enumeration | None:
+    """The list whose words the question shares most, in a named document or a best hit (`places`: their ids)."""
+    scored = []
+    for enumeration in enumerations:
+        in_named = enumeration.items[0].passage.doc_id in places
+        in_hits = any(p.passage_id in places for p in enumeration.passages)
+        if not (in_named or in_hits):
+            continue
+        if enumeration.kind == "parts" and not _counts_parts(question, enumeration):
+            continue
+        score = overlap(question, enumeration.words()) + (1.0 if names_every_item(question, enumeration) else 0.0)
+        if score > 0.0:
+            scored.append((score + (0.1 if in_hits else 0.0), enumeration))
+    return max(scored, key=lambda pair: pair[0])[1] if scored else None
+
+
+def _counts_parts(question: str, parts: Enumeration) -> bool:
+    """"第二个原因" counts causes, not the speech's parts; "四个坚持…第一个" and "第一个坚持" count parts.
+
+    The parts are pointed at with 个 when the question states their number or the word after
+    the ordinal is one every heading repeats.
+    """
+    if stated_count(_QUOTES.sub("", question)) == len(parts.items):
+        return True
+    match = _ORDINAL.search(question) or _LAST.search(question)
+    counted = question[match.end() : match.end() + 2] if match else ""
+    return len(counted) == 2 and all(counted in item.text for item in parts.items)
+
+
+_QUOTES = re.compile(r"[“”\"'‘’「」]")

@@ -1,0 +1,41 @@
+"""Ordinals read from a question and the items they pick (no model needed)."""
+
+from __future__ import annotations
+
+from bot.core.enumerations import find_enumerations
+from bot.core.part_questions import document_parts, ordinals, part_answer
+from corpus.model import Passage
+
+
+def passage(pid: str, text: str, start: int, section: str) -> Passage:
+    return Passage(pid, "speech", "讲话", section, section, text, start, start + len(text))
+
+
+DOC = [
+    passage("p1", "一、要抓学习。原因有三:一是人手不够,二是经费不足,三是制度不全。", 0, "一、要抓学习。"),
+    passage("p2", "二、要抓落实。落实是关键。", 40, "二、要抓落实。"),
+]
+
+
+def overlap(question: str, text: str) -> float:
+    return 1.0 if "原因" in question and "原因" in text else 0.0
+
+
+def test_ordinals_in_question_order_with_last_as_minus_one() -> None:
+    assert ordinals("第一个和最后一个分别是什么") == [("个", 1), ("个", -1)]
+    assert ordinals("第二部分讲什么") == [("部分", 2)]
+    assert ordinals("第5条规定什么") == []  # articles are retrieval's business
+
+
+def test_parts_of_the_named_document_and_items_pointed_at() -> None:
+    lists = find_enumerations(DOC)
+    parts = document_parts(lists, {"speech"})
+    assert parts is not None and [i.text for i in parts.items] == ["一、要抓学习。", "二、要抓落实。"]
+    assert part_answer("讲话分几个部分", {"speech"}, [], lists, overlap) is parts
+    second = part_answer("讲话第二部分讲了什么", {"speech"}, [], lists, overlap)
+    assert second is not None and [i.text for i in second.items] == ["二、要抓落实。"]
+    third = part_answer("第三个原因是什么", set(), DOC[:1], lists, overlap)
+    assert third is not None and [i.text for i in third.items] == ["三是制度不全"]
+    past = part_answer("讲话第三部分讲了什么", {"speech"}, [], lists, overlap)
+    assert past is not None and past.items == ()  # the speech has two parts: no answer
+    assert part_answer("第三个原因是什么", set(), [], lists, overlap) is None  # no list at hand
