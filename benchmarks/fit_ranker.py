@@ -34,7 +34,7 @@ from index.hybrid import HybridIndex, cut_query  # noqa: E402
 from index.ranker import FEATURES, MODEL_FILE, LinearRanker  # noqa: E402
 
 HARD_NEGATIVES = 30
-STRUCTURE_CUES = ("part_match", "position_match")
+STRUCTURE_CUES = ("part_match", "position_match", "enumeration_match", "part_overview")
 
 
 @dataclass
@@ -62,7 +62,8 @@ def groups(
 ) -> list[Group]:
     """Candidate tables of the questions; holds(i, passage) says which spans of question i it has."""
     texts = [cut_query(q)[0] for q in questions]
-    vectors = encoder.encode_queries(texts)
+    # One at a time, as `ask` encodes: the int8 encoder's vectors shift slightly with batch padding.
+    vectors = [encoder.encode_queries([text])[0] for text in texts]
     out = []
     for i, (text, vector) in enumerate(zip(texts, vectors)):
         table = index.candidate_table(text, vector)
@@ -131,7 +132,7 @@ def fit_and_print(
     # Few dev questions point at a part or an edge, too few to learn how much that should count;
     # the issue asks that such pointers resolve against the document's structure, so they get
     # at least `structure_floor` (in fused standard deviations, before the fusion's scale).
-    for name in STRUCTURE_CUES:
+    for name in (c for c in STRUCTURE_CUES if c not in drop):
         i = FEATURES.index(name)
         beta[i] = max(beta[i], structure_floor * float(beta[: len(base)].sum()))
     shipped = np.zeros(len(FEATURES))
@@ -211,7 +212,15 @@ def main() -> int:
     if args.ablate:
         for feature in FEATURES[4:]:
             print(f"\nwithout {feature}:")
-            fit_and_print(data, train, [*args.drop, feature], args.l2, args.report_test, args.free_base)
+            fit_and_print(
+                data,
+                train,
+                [*args.drop, feature],
+                args.l2,
+                args.report_test,
+                args.free_base,
+                args.structure_floor,
+            )
     if args.write:
         ranker = LinearRanker(
             weights=tuple(round(float(b), 5) for b in beta),

@@ -35,6 +35,8 @@ _LAST = re.compile(rf"最后(?:一)?({_UNITS})")
 _START = re.compile(r"开头|开篇|开场|一开始|开始时|开宗明义|头一句|起首")
 _END = re.compile(r"结尾|结束语|末尾|收尾|结束时|结语|最后")
 _LATIN = re.compile(r"[a-z]")
+# Asking for the parts as a whole: how many there are, which they are, how the text is built.
+_PARTS_OVERVIEW = re.compile(r"(?:几|哪几|哪些)个?大?部分|分(?:为|成)?几个?部分|几大块|(?:整体|总体|行文)结构")
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,14 @@ class QueryPlan:
     expansion: str = ""  # the material's wording for the question's short forms (lexicon)
     translation: str = ""  # the material's terms for an English question's words (glossary)
     named_docs: frozenset[int] = field(default_factory=frozenset)  # document numbers
-    ordinal: tuple[str, int] | None = None  # ("部分", 2); n = -1 for "the last one"
+    ordinals: tuple[tuple[str, int], ...] = ()  # ("部分", 2); n = -1 for "the last one"
     position: str = ""  # "start", "end" or ""
+    parts_overview: bool = False  # asks how many / which numbered parts (讲话分几个部分？)
+
+    @property
+    def ordinal(self) -> tuple[str, int] | None:
+        """The first unit pointed at (most questions point at one)."""
+        return self.ordinals[0] if self.ordinals else None
 
 
 @lru_cache(maxsize=1)
@@ -99,8 +107,9 @@ def plan_query(query: str, structure: DocumentStructure) -> QueryPlan:
         expansion=expansion,
         translation=translated,
         named_docs=frozenset(named_documents(cued, structure)),
-        ordinal=ordinal_of(cued),
+        ordinals=ordinals_of(cued),
         position=position_of(cued),
+        parts_overview=bool(_PARTS_OVERVIEW.search(cued)),
     )
 
 
@@ -123,15 +132,15 @@ def named_documents(text: str, structure: DocumentStructure) -> set[int]:
     return named
 
 
-def ordinal_of(text: str) -> tuple[str, int] | None:
-    if match := _ORDINAL.search(text):
-        n = chinese_number(match.group(1))
-        return (match.group(2), n) if n else None
-    if match := _FIRST.search(text):
-        return (match.group(1), 1)
-    if match := _LAST.search(text):
-        return (match.group(1), -1)
-    return None
+def ordinals_of(text: str) -> tuple[tuple[str, int], ...]:
+    """Every numbered unit the question points at, in order ("第一个和最后一个" → two)."""
+    found: list[tuple[int, tuple[str, int]]] = []
+    for match in _ORDINAL.finditer(text):
+        if n := chinese_number(match.group(1)):
+            found.append((match.start(), (match.group(2), n)))
+    found += [(m.start(), (m.group(1), 1)) for m in _FIRST.finditer(text)]
+    found += [(m.start(), (m.group(1), -1)) for m in _LAST.finditer(text)]
+    return tuple(dict.fromkeys(ordinal for _, ordinal in sorted(found)))
 
 
 def position_of(text: str) -> str:

@@ -32,9 +32,12 @@ FEATURES = (
     "part_match",  # the passage is in the numbered part the question points at
     "enumeration_match",  # the passage holds the enumerated item asked for (二是…)
     "position_match",  # at or near the start/end the question asks about
+    "part_overview",  # opens a numbered part, when the question asks for the parts as a whole
     "log_length",
 )
 _ENUMERATION = "一二三四五六七八九十"
+# Units that name the document's own numbering; "第二个/第二点" may also mean a listed 二是….
+_STRUCTURE_UNITS = ("部分", "章", "节", "条")
 
 
 @dataclass(frozen=True)
@@ -90,16 +93,19 @@ def cue_features(
     named = np.isin(docs, list(plan.named_docs)).astype(np.float32) if plan.named_docs else np.zeros(n)
     part = np.zeros(n, dtype=np.float32)
     enumeration = np.zeros(n, dtype=np.float32)
-    if plan.ordinal:
-        unit, number = plan.ordinal
+    for unit, number in plan.ordinals:  # a passage matching any unit pointed at counts
         for i, row in enumerate(rows):
             ordinals = structure.ordinals[row]
             wanted = int(structure.last_part[row]) if number == -1 else number
             if unit in ordinals:
-                part[i] = float(ordinals[unit] == wanted)
+                part[i] = max(part[i], float(ordinals[unit] == wanted))
             elif "部分" in ordinals:
-                part[i] = float(ordinals["部分"] == wanted and wanted > 0)
-            if 0 < wanted <= len(_ENUMERATION) and f"{_ENUMERATION[wanted - 1]}是" in texts[i]:
+                part[i] = max(part[i], float(ordinals["部分"] == wanted and wanted > 0))
+            if (
+                unit not in _STRUCTURE_UNITS
+                and 0 < wanted <= len(_ENUMERATION)
+                and f"{_ENUMERATION[wanted - 1]}是" in texts[i]
+            ):
                 enumeration[i] = 1.0
     position = np.zeros(n, dtype=np.float32)
     if plan.position:
@@ -109,11 +115,13 @@ def cue_features(
         steps = from_start if plan.position == "start" else sizes - from_start
         # A document of one passage has no start or end to point at.
         position = np.exp(-steps / 2.0) * (sizes > 0)
+    overview = structure.part_start[rows].astype(np.float32) if plan.parts_overview else np.zeros(n)
     return {
         "named_doc": named,
         "title_overlap": title_overlap,
         "part_match": part,
         "enumeration_match": enumeration,
         "position_match": position.astype(np.float32),
+        "part_overview": overview,
         "log_length": np.log1p([len(t) for t in texts]).astype(np.float32) - 5.0,
     }

@@ -81,6 +81,7 @@ class DocumentStructure:
     ordinals: list[dict[str, int]]
     last_part: np.ndarray  # per passage: the highest 部分 number of its document (0 if none)
     doc_sizes: np.ndarray  # document number → passage count
+    part_start: np.ndarray  # per passage: it opens a numbered 部分 (holds the part's heading)
 
     @classmethod
     def of(cls, passages: list[Passage]) -> DocumentStructure:
@@ -99,6 +100,11 @@ class DocumentStructure:
             seen[d] += 1
         ordinals = [passage_ordinals(p) for p in passages]
         last = np.zeros(len(numbers), dtype=np.int64)
-        for d, o in zip(doc_of, ordinals):
+        part_start = np.zeros(len(passages), dtype=bool)
+        opened: set[tuple[int, int]] = set()
+        for i, (d, o) in enumerate(zip(doc_of, ordinals)):
             last[d] = max(last[d], o.get("部分", 0))
-        return cls(doc_of, list(numbers), titles, position, ordinals, last[doc_of], sizes)
+            if o.get("部分") and (int(d), o["部分"]) not in opened:
+                opened.add((int(d), o["部分"]))
+                part_start[i] = True
+        return cls(doc_of, list(numbers), titles, position, ordinals, last[doc_of], sizes, part_start)

@@ -56,6 +56,25 @@ def test_a_question_naming_the_speech_and_its_part(structure: DocumentStructure)
     assert plan_query("讲话结尾号召大家做什么", structure).position == "end"
 
 
+def test_every_unit_a_question_points_at_is_read(structure: DocumentStructure) -> None:
+    plan = plan_query("讲话提出的四个坚持，第一个和最后一个分别是什么？", structure)
+    assert plan.ordinals == (("个", 1), ("个", -1))
+    assert plan_query("第十五条和第十六条怎么规定", structure).ordinals == (("条", 15), ("条", 16))
+    assert plan_query("今天天气怎么样", structure).ordinals == ()
+
+
+def test_asking_for_the_parts_as_a_whole_points_at_the_part_openings(structure, passages) -> None:
+    assert plan_query("讲话分几个部分？", structure).parts_overview
+    assert plan_query("书记的讲话包括哪几个部分", structure).parts_overview
+    assert not plan_query("讲话第二部分讲了什么", structure).parts_overview
+    assert not plan_query("怎样调整产业结构", structure).parts_overview
+    speech = doc_number(structure, "讲话")
+    openings = np.flatnonzero(structure.part_start)
+    assert [structure.ordinals[i]["部分"] for i in openings] == [1, 2, 3, 4]
+    assert all(structure.doc_of[i] == speech for i in openings)
+    assert all(passages[i].text.startswith(f"{n}、") for i, n in zip(openings, "一二三四"))
+
+
 def test_a_question_naming_a_law_is_steered_to_it_alone(structure: DocumentStructure) -> None:
     plan = plan_query("宪法对民族区域自治是怎么规定的？", structure)
     assert plan.named_docs == {structure.titles.index("中华人民共和国宪法")}  # not its amendment

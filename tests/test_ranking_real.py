@@ -29,3 +29,22 @@ def test_naming_the_speech_keeps_jianchi_out_of_the_constitution(assistant) -> N
     for question in ("讲话里要求坚持什么？", "书记在讲话中提出了哪些要求？"):
         hits = assistant.index.search(question, assistant.encoder).hits
         assert all("讲话" in h.passage.doc_title for h in hits[:3]), question
+
+
+def test_how_many_parts_the_speech_has_lands_on_its_part_headings(assistant) -> None:
+    hits = assistant.index.search("讲话分几个部分？", assistant.encoder).hits
+    parts = {h.passage.location.split(" ")[0] for h in hits[:4]}
+    assert parts == {"第一部分", "第二部分", "第三部分", "第四部分"}
+    assert all(h.passage.text[:2] in ("一、", "二、", "三、", "四、") for h in hits[:4])
+
+
+def test_the_second_cause_is_found_where_the_speech_enumerates_causes(assistant) -> None:
+    # "第二个原因" points at 二是… inside the introduction as much as at the second part.
+    hits = assistant.index.search("书记说出现问题的第二个原因是什么？", assistant.encoder).hits
+    assert any("二是我们相关部门职能缺失的问题" in h.passage.text for h in hits[:3])
+
+
+def test_a_question_about_the_first_and_the_last_item_gets_both(assistant) -> None:
+    hits = assistant.index.search("讲话提出的四个坚持，第一个和最后一个分别是什么？", assistant.encoder).hits
+    texts = [h.passage.text for h in hits[:5]]
+    assert any("一、要坚持高位推动" in t for t in texts) and any("四、要坚持合力攻坚" in t for t in texts)
