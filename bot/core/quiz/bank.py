@@ -26,6 +26,9 @@ CSV_FIELDS = ["item_id", "kind", "question", "answer", "options", "correct", "ex
 GENERATOR_VERSION = 4  # 2: structure, formulation, multi, worth; 3: marked formulations only, no padding; 4: no bare numbered formulas
 
 
+BANK_SCOPE = "题库只收值得记住的内容（讲话的结构和重要提法、法规反复出现的提法），不是每份资料都有题目。"
+
+
 def bank_path(data_dir: Path) -> Path:
     """Where the question bank lives (hand-written items survive rebuilds there)."""
     return bank_file(data_dir)
