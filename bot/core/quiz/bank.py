@@ -23,7 +23,7 @@ CSV_FIELDS = ["item_id", "kind", "question", "answer", "options", "correct", "ex
               "passage_id", "doc_id", "doc_title", "location", "source", "topic"]  # fmt: skip
 
 
-GENERATOR_VERSION = 3  # 2: structure, formulation, multi, worth; 3: marked formulations only, no padding
+GENERATOR_VERSION = 4  # 2: structure, formulation, multi, worth; 3: marked formulations only, no padding; 4: no bare numbered formulas
 
 
 def bank_path(data_dir: Path) -> Path:
