@@ -112,7 +112,6 @@ def fit_and_print(
     report_test: bool,
     free_base: bool = False,
     structure_floor: float = 0.0,
-    extra_floors: dict[str, float] | None = None,
 ) -> np.ndarray:
     keep = np.array([f not in drop for f in FEATURES])
     parts = [pairs(g, 1.0 / len(train)) for g in train.values()]
@@ -133,11 +132,9 @@ def fit_and_print(
     # Few dev questions point at a part or an edge, too few to learn how much that should count;
     # the issue asks that such pointers resolve against the document's structure, so they get
     # at least `structure_floor` (in fused standard deviations, before the fusion's scale).
-    floors = {name: structure_floor for name in STRUCTURE_CUES} | dict(extra_floors or {})
-    for name, floor in floors.items():
-        if name not in drop:
-            i = FEATURES.index(name)
-            beta[i] = max(beta[i], floor * float(beta[: len(base)].sum()))
+    for name in (c for c in STRUCTURE_CUES if c not in drop):
+        i = FEATURES.index(name)
+        beta[i] = max(beta[i], structure_floor * float(beta[: len(base)].sum()))
     shipped = np.zeros(len(FEATURES))
     shipped[:4] = LinearRanker.from_fusion(FusionWeights()).weights
     print(
@@ -173,13 +170,6 @@ def main() -> int:
         "--structure-floor", type=float, default=0.0, help="least weight of the part/position cues"
     )
     parser.add_argument(
-        "--floor",
-        nargs="*",
-        default=[],
-        metavar="FEATURE=SD",
-        help="least weight of a cue, in fused standard deviations (picked on dev)",
-    )
-    parser.add_argument(
         "--free-base",
         action="store_true",
         help="learn the four retrievers' weights too (default: fusion kept)",
@@ -212,13 +202,12 @@ def main() -> int:
                 lambda i, p, part=part: [p.passage_id == part[i].passage_id],
             )
     train = {key: g for key, g in data.items() if key[1] == "dev"}
-    floors = {name: float(sd) for name, sd in (item.split("=", 1) for item in args.floor)}
     if args.structure_floor:
         print("learned weights only:")
         fit_and_print(data, train, args.drop, args.l2, args.report_test, args.free_base)
         print(f"\nstructure cues at least {args.structure_floor}:")
     beta = fit_and_print(
-        data, train, args.drop, args.l2, args.report_test, args.free_base, args.structure_floor, floors
+        data, train, args.drop, args.l2, args.report_test, args.free_base, args.structure_floor
     )
     if args.ablate:
         for feature in FEATURES[4:]:
@@ -231,7 +220,6 @@ def main() -> int:
                 args.report_test,
                 args.free_base,
                 args.structure_floor,
-                floors,
             )
     if args.write:
         ranker = LinearRanker(

@@ -204,9 +204,15 @@ class HybridIndex:
             return None
         dense = self.passage_vectors[rows] @ q
         sentence, best_sentence = self._best_sentences(rows, q, dense)
-        columns = self._retriever_columns(rows, q, dense, sentence, word_scores, bigram_scores)
+        d_mean, d_std = self.passage_stats.for_query(q)
+        s_mean, s_std = self.sentence_stats.for_query(q)
+        columns = {
+            "dense_z": standardise(dense, d_mean, d_std),
+            "sentence_z": standardise(sentence, s_mean, s_std),
+            "words_z": standardise(word_scores[rows], *column_stats(word_scores)),
+            "bigrams_z": standardise(bigram_scores[rows], *column_stats(bigram_scores)),
+        }
         if cues:
-            columns["neighbours"] = self._neighbour_fusion(rows, q, word_scores, bigram_scores)
             columns["expansion_z"] = standardise(expansion_scores[rows], *column_stats(expansion_scores))
             columns["translation_z"] = standardise(
                 translation_scores[rows], *column_stats(translation_scores)
@@ -214,44 +220,6 @@ class HybridIndex:
             texts = [self.passages[r].text for r in rows]
             columns |= cue_features(plan, rows, self.structure, texts, self._title_overlap(query, rows))
         return rows, columns, dense, sentence, best_sentence, word_scores
-
-    def _retriever_columns(
-        self,
-        rows: np.ndarray,
-        q: np.ndarray,
-        dense: np.ndarray,
-        sentence: np.ndarray,
-        word_scores: np.ndarray,
-        bigram_scores: np.ndarray,
-    ) -> dict[str, np.ndarray]:
-        """The four retrievers' scores of `rows`, standardised over the whole collection."""
-        return {
-            "dense_z": standardise(dense, *self.passage_stats.for_query(q)),
-            "sentence_z": standardise(sentence, *self.sentence_stats.for_query(q)),
-            "words_z": standardise(word_scores[rows], *column_stats(word_scores)),
-            "bigrams_z": standardise(bigram_scores[rows], *column_stats(bigram_scores)),
-        }
-
-    def _neighbour_fusion(
-        self, rows: np.ndarray, q: np.ndarray, word_scores: np.ndarray, bigram_scores: np.ndarray
-    ) -> np.ndarray:
-        """Mean fused score of the passages either side in the same document (own at an edge).
-
-        Why: the speech develops one point over several passages; a passage whose neighbours
-        also answer the question is more likely the place than a lone look-alike elsewhere.
-        """
-        docs = self.structure.doc_of
-        near = {
-            int(r): [j for j in (r - 1, r + 1) if 0 <= j < self.size and docs[j] == docs[r]] for r in rows
-        }
-        scored = np.array(sorted({j for js in near.values() for j in js} | set(near)), dtype=np.int64)
-        dense = self.passage_vectors[scored] @ q
-        sentence = self._sentence_best(scored, q, dense)[0]
-        columns = self._retriever_columns(scored, q, dense, sentence, word_scores, bigram_scores)
-        fused = dict(zip(scored.tolist(), LinearRanker.from_fusion(self.weights).score(columns).tolist()))
-        return np.array(
-            [np.mean([fused[j] for j in near[r]]) if near[r] else fused[r] for r in near], dtype=np.float32
-        )
 
     def _keyword_scores(self, text: str) -> np.ndarray:
         if not text:
@@ -303,28 +271,18 @@ class HybridIndex:
         self, rows: np.ndarray, q: np.ndarray, dense: np.ndarray
     ) -> tuple[np.ndarray, list[str]]:
         """Best sentence cosine (and text) per passage; a one-sentence passage is its own best."""
-        best, which = self._sentence_best(rows, q, dense)
-        texts = [
-            passage_sentences(self.passages[row])[w] if w >= 0 else self.passages[row].text.strip()
-            for row, w in zip(rows, which)
-        ]
-        return best, texts
-
-    def _sentence_best(
-        self, rows: np.ndarray, q: np.ndarray, dense: np.ndarray
-    ) -> tuple[np.ndarray, list[int]]:
-        """Best sentence cosine per passage and which sentence it is (-1: the passage is one)."""
         best = dense.copy()
-        which: list[int] = []
+        texts: list[str] = []
         for i, row in enumerate(rows):
+            passage = self.passages[row]
             start, end = self.sentence_offsets[row], self.sentence_offsets[row + 1]
             if end > start:
                 scores = self.sentence_vectors[start:end] @ q
                 best[i] = float(scores.max())
-                which.append(int(scores.argmax()))
+                texts.append(passage_sentences(passage)[int(scores.argmax())])
             else:
-                which.append(-1)
-        return best, which
+                texts.append(passage.text.strip())
+        return best, texts
 
     def _term_coverage(self, query: str, top: list[Passage]) -> dict:
         """How much of the question's specific vocabulary the material contains at all."""

@@ -34,7 +34,6 @@ FEATURES = (
     "position_match",  # at or near the start/end the question asks about
     "part_overview",  # opens a numbered part, when the question asks for the parts as a whole
     "log_length",
-    "neighbours",  # mean fused score of the passages either side in the same document
 )
 _ENUMERATION = "一二三四五六七八九十"
 # Units that name the document's own numbering; "第二个/第二点" may also mean a listed 二是….
