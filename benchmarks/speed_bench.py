@@ -2,6 +2,7 @@
 
 Usage:
     .venv/bin/python benchmarks/speed_bench.py [--runs 3] [--build-runs 1] [--backends onnx,torch]
+        [--baseline REF]
 
 Prints, per encoder backend (POLICYBOT_ENCODER=onnx / torch), each measured in separate
 processes on the bundled corpus:
@@ -10,7 +11,9 @@ processes on the bundled corpus:
   per wall second and per CPU second, and peak RSS;
 - cold `policybot ask` over the index it built (process start to answer printed): median of
   --runs runs, the backends alternating so that load on the machine hits both alike; peak RSS;
-- warm ask latency p50/p95 in one process over the hand-written questions.
+- warm ask latency p50/p95 in one process over the hand-written questions;
+- with --baseline REF, cold asks of commit REF's code too (checked out beside this one), over
+  the same ONNX index, alternating with this checkout's: a before/after in one run.
 The machine is shared and noisy: compare backends within one run, never across runs.
 """
 
@@ -24,6 +27,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from math import nan
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,10 +65,23 @@ def run_child(command: list[str], env: dict[str, str]) -> tuple[float, float, fl
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def environment(backend: str, data_dir: Path) -> dict[str, str]:
+def environment(backend: str, data_dir: Path, root: Path = ROOT) -> dict[str, str]:
+    """`root`: the checkout whose code runs (another one for a --baseline commit)."""
     env = dict(os.environ, POLICYBOT_ENCODER=backend, POLICYBOT_DATA_DIR=str(data_dir))
-    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONPATH"] = str(root)
+    env["PYTHONSAFEPATH"] = "1"  # the working folder must not put this checkout before `root`
     return env
+
+
+@contextmanager
+def checkout(ref: str, work: Path) -> Iterator[Path]:
+    """`ref` checked out beside this one (a detached worktree), removed afterwards."""
+    folder = work / "baseline"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(folder), ref], check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(folder)], check=False)
 
 
 def passages_file(work: Path, limit: int | None) -> tuple[Path, int]:
@@ -97,23 +116,25 @@ def build(
 
 
 def cold_asks(
-    indexes: dict[str, Path], work: Path, runs: int
+    indexes: dict[str, Path], work: Path, runs: int, roots: dict[str, Path] | None = None
 ) -> dict[str, tuple[list[float], list[float], float]]:
+    """Per label (a backend, or "onnx@REF" run from another checkout in `roots`), alternating."""
+    roots = roots or {}
     results: dict[str, tuple[list[float], list[float], float]] = {b: ([], [], 0.0) for b in indexes}
-    for backend, index in indexes.items():  # first ask embeds the scope model's background questions
-        run_child(
-            policybot("ask", "--index", str(index), QUESTION), environment(backend, work / f"data-{backend}")
-        )
+
+    def env(label: str) -> dict[str, str]:
+        backend = label.split("@")[0]
+        return environment(backend, work / f"data-{backend}", roots.get(label, ROOT))
+
+    for label, index in indexes.items():  # first ask embeds the scope model's background questions
+        run_child(policybot("ask", "--index", str(index), QUESTION), env(label))
     for _ in range(runs):
-        for backend, index in indexes.items():
-            wall, cpu, rss = run_child(
-                policybot("ask", "--index", str(index), QUESTION),
-                environment(backend, work / f"data-{backend}"),
-            )
-            walls, cpus, peak = results[backend]
+        for label, index in indexes.items():
+            wall, cpu, rss = run_child(policybot("ask", "--index", str(index), QUESTION), env(label))
+            walls, cpus, peak = results[label]
             walls.append(wall)
             cpus.append(cpu)
-            results[backend] = (walls, cpus, max(peak, rss))
+            results[label] = (walls, cpus, max(peak, rss))
     return results
 
 
@@ -182,6 +203,11 @@ def main() -> None:
         "--passages", type=int, help="build from the first N bundled passages only (default: all)"
     )
     parser.add_argument("--tokens", action="store_true", help="only print the build's token counts")
+    parser.add_argument(
+        "--baseline",
+        metavar="REF",
+        help="also time cold asks of commit REF's code (ONNX, over the same index), alternating",
+    )
     parser.add_argument("--warm-worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.tokens:
@@ -216,12 +242,18 @@ def main() -> None:
             "\n| backend | wall s (median) | min | max | CPU s (median) | peak RSS MB | warm p50 ms | warm p95 ms |"
         )
         print("|---|---|---|---|---|---|---|---|")
-        colds = cold_asks(indexes, work, args.runs)
-        for backend in backends:
-            walls, cpus, peak = colds[backend]
-            latency = warm(backend, indexes[backend], work)
+        with ExitStack() as stack:
+            roots = {}
+            if args.baseline:
+                label = f"onnx@{args.baseline}"
+                roots[label] = stack.enter_context(checkout(args.baseline, work))
+                indexes[label] = indexes["onnx"]
+            colds = cold_asks(indexes, work, args.runs, roots)
+        for label in indexes:
+            walls, cpus, peak = colds[label]
+            latency = warm(label, indexes[label], work) if label in backends else {"p50": nan, "p95": nan}
             print(
-                f"| {backend} | {statistics.median(walls):.2f} | {min(walls):.2f} | {max(walls):.2f} | "
+                f"| {label} | {statistics.median(walls):.2f} | {min(walls):.2f} | {max(walls):.2f} | "
                 f"{statistics.median(cpus):.2f} | {peak:.0f} | {latency['p50']:.1f} | {latency['p95']:.1f} |",
                 flush=True,
             )

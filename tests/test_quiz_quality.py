@@ -152,14 +152,16 @@ def test_distractors_are_misremembered_forms_not_dictionary_lookalikes(items, pa
         (f"连续性和精准性差、融合度和辨识度低、凝聚力弱等{BLANK}方面的问题。", "5个", "讲话", "题干已给出"),
         (f"以以上四点为圆心，各以一等分为半径，分别作{BLANK}圆。", "四个", "国旗法", "题干已给出"),
         (f"从国家、区域、产业{BLANK}层面，通过财政转移支付", "三个", "若干规定", "题干已给出"),
-        (f"增强“四个意识”、坚定“四个自信”、做到“{BLANK}”", "两个维护", "信访工作条例", "全国通用"),
-        (f"国家采取措施开展历史文化教育和“{BLANK}”实践教育", "一国两制", "爱国主义教育法", "全国通用"),
-        (f"坚持和发展新时代“{BLANK}”", "枫桥经验", "信访工作条例", ""),
         (f"在去年的创建动员会上,我就指出了我县存在的问题,共{BLANK}方面。", "5个", "讲话", ""),
+        (f"增强“四个意识”、坚定“四个自信”、做到“{BLANK}”", "两个维护", "信访工作条例", "只有名称的数字提法"),
+        (f"国家采取措施开展历史文化教育和“{BLANK}”实践教育", "一国两制", "爱国主义教育法", "只有名称的数字提法"),
+        (f"把“{BLANK}”的各项工作抓出成效", "三个大抓", "讲话", "只有名称的数字提法"),
+        (f"发挥群团组织、社会组织和“{BLANK}”、社会工作者等作用", "两代表一委员", "信访工作条例", ""),
+        (f"坚持和发展新时代“{BLANK}”", "枫桥经验", "信访工作条例", ""),
     ],
 )
-def test_items_the_stem_or_everyday_politics_give_away_are_worthless(question, answer, title, why) -> None:
-    topic = "number" if answer[0] in "5三四" else "quote"
+def test_items_the_stem_or_a_bare_formula_name_give_away_are_worthless(question, answer, title, why) -> None:
+    topic = "quote" if f"“{BLANK}”" in question else "number"
     item = QuizItem("x", CHOICE, question, answer, doc_title=title, topic=topic)
     assert worthless(item, None).startswith(why) and bool(worthless(item, None)) == bool(why)
 

@@ -103,6 +103,8 @@ def asked_kind(question: str) -> Asked:
     if _ASKS_PERCENT.search(q):
         return Asked(QUANTITY, _PERCENT_UNITS, q)
     quantity = _ASKS_QUANTITY.search(q)
+    if quantity and _modifies_noun(q, quantity):
+        quantity = None  # "几位同志是怎么交流的" asks how, about a few comrades
     if quantity:
         unit = quantity.group(1) or ""
         return Asked(QUANTITY, _UNIT_ALIASES.get(unit, unit or _UNITS), q)
@@ -121,6 +123,12 @@ def asked_kind(question: str) -> Asked:
     if _ASKS_METHOD.search(q):
         return Asked(METHOD, "", q)
     return Asked("", "", q)
+
+
+def _modifies_noun(question: str, quantity: re.Match[str]) -> bool:
+    """A 几/多少 in front of a noun, in a question that asks how or why at its end."""
+    rest = question[quantity.end() :]
+    return len(rest) > 4 and bool(_ASKS_METHOD.search(rest) or _ASKS_REASON.search(rest))
 
 
 def holds_answer(asked: Asked, text: str) -> bool:

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 from bot.core.database import Database
-from bot.core.quiz.bank import QuizBank
+from bot.core.quiz.bank import BANK_SCOPE, QuizBank
 from bot.core.quiz.items import QuizItem, answer_matches
 from bot.core.quiz.picking import draw
 
@@ -103,7 +103,7 @@ class PracticeBook:
         if doc_id:
             pool = [i for i in pool if i.doc_id == doc_id]
         if not pool:
-            raise PracticeError("没有符合条件的题目，请换个关键词或选择其他文件。")
+            raise PracticeError("没有符合条件的题目。" + BANK_SCOPE + "请换个关键词或选择其他文件。")
         return self._create(user_id, draw(pool, min(size, len(pool)), self._rng), retry=False)  # no fact twice
 
     def start_retry(self, user_id: int, bank: QuizBank, size: int = 10) -> str:

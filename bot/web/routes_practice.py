@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from bot.core.library import DocumentSummary
 from bot.core.practice import ROUND_SIZES, PracticeError, RoundView
 from bot.core.quiz.items import KIND_NAMES
 from bot.web.render import page
 from bot.web.routes_ask import require_member
 from bot.web.security import Refused, checked_form, services
+from bot.web.services import WebServices
 
 
 async def practice_home(request: Request) -> Response:
     user = require_member(request)
     svc = services(request)
-    return page(request, "practice_home.html", sizes=ROUND_SIZES, documents=svc.chat.documents(),
+    return page(request, "practice_home.html", sizes=ROUND_SIZES, documents=_with_items(svc),
                 wrong=len(svc.practice.wrong_book(user, svc.bank())))  # fmt: skip
 
 
@@ -31,8 +35,15 @@ async def start(request: Request) -> Response:
     except (ValueError, PracticeError) as exc:
         message = str(exc) if isinstance(exc, PracticeError) else "题目数量只能是 5、10 或 20。"
         return page(request, "practice_home.html", 400, sizes=ROUND_SIZES, error=message,
-                    documents=svc.chat.documents(), wrong=0)  # fmt: skip
+                    documents=_with_items(svc), wrong=0)  # fmt: skip
     return RedirectResponse(f"/practice/{round_id}", status_code=303)
+
+
+def _with_items(svc: WebServices) -> list[tuple[DocumentSummary, int]]:
+    """The documents a round can be drawn from, with their number of items: the bank keeps only
+    what is worth learning, so most laws have none, and offering them would only refuse."""
+    counts = Counter(item.doc_id for item in svc.bank().items)
+    return [(d, counts[d.doc_id]) for d in svc.chat.documents() if counts[d.doc_id]]
 
 
 def _round(request: Request, user: int) -> RoundView:

@@ -251,6 +251,16 @@ def test_quiz_bank_check_and_export(server):
     assert client.get("/organiser/quiz/export", params={"format": "xls"}).status_code == 400
 
 
+def test_practice_offers_the_documents_that_have_items(server):
+    """Most laws have no item worth learning: the page does not offer them, and a keyword
+    without items is refused with the reason."""
+    client, token = member(server)
+    home = client.get("/practice").text
+    assert "集中学习会议主持讲话（" in home and "中华人民共和国国旗法" not in home
+    refused = client.post("/practice/start", data={"size": "5", "keyword": "国旗法", "csrf_token": token})
+    assert refused.status_code == 400 and "不是每份资料都有题目" in refused.text
+
+
 def upload(
     client: httpx.Client, token: str, name: str, data: bytes, content_type: str = "text/plain"
 ) -> httpx.Response:

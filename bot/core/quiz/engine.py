@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from bot.core.database import Database
-from bot.core.quiz.bank import QuizBank
+from bot.core.quiz.bank import BANK_SCOPE, QuizBank
 from bot.core.quiz.events import (
     AnswerRecorded,
     AnswerRejected,
@@ -50,10 +50,9 @@ from bot.core.quiz.model import (
 from bot.core.quiz.picking import draw
 from bot.core.quiz.storage import ALREADY_RUNNING, QuizError, QuizStore
 
-NO_ITEMS = (
-    "没有找到与“{keyword}”相关的题目。题库只收值得记住的内容（讲话的结构和重要提法、法规反复出现的提法），"
-    "不是每份资料都有题目。可以换个关键词，发送 /docs 查看资料目录，或直接就这份资料提问。"
-)  # a law without items (国旗法) is not padded with trivia: the organiser is told why
+NO_ITEMS = (  # a law without items (国旗法) is not padded with trivia: the organiser is told why
+    "没有找到与“{keyword}”相关的题目。" + BANK_SCOPE + "可以换个关键词，发送 /docs 查看资料目录，或直接就这份资料提问。"
+)
 DEFAULT_SOURCE = "讲话"  # sessions without a keyword draw from the speech first (the study topic)
 Reply = str | int | Sequence[int]  # typed text, one option index, or several (multi-select)
 

@@ -32,7 +32,7 @@ _LEANS_ON_ELSEWHERE = re.compile(
 )
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+[条款项章节部分次届]?$")
 _ADOPTION = re.compile(r"(通过|公布|施行|修正|修订)")
-_NATIONAL_FORMULA = re.compile(r"^([一二三四五六七八九十两]个|一.两.|一.一.)")  # 三个代表, 一国两制, 一带一路
+_NUMBERED_FORMULA = re.compile(r"^([一二三四五六七八九十两]个|一.两.|一.一.)")  # 三个代表, 一国两制, 一带一路
 _NUMERALS = "〇零一二三四五六七八九十百千两0123456789"
 
 
@@ -53,8 +53,8 @@ def worthless(item: QuizItem, passage: Passage | None) -> str:
         return "题干依赖未给出的“前款”“前条”等条文"
     if item.topic == "number" and not speech and item.answer.endswith("年") and len(item.answer) == 5:
         return "年份"
-    if item.topic == "quote" and not speech and _NATIONAL_FORMULA.match(answer):
-        return "全国通用的提法，不是这份法规的内容"  # anyone in the system fills “两个维护”
+    if item.topic == "quote" and _NUMBERED_FORMULA.match(answer):
+        return "只有名称的数字提法，内容不在题中"  # anyone fills “两个维护”; “三个大抓” is never spelt out
     if item.topic == "number" and _number_in_stem(item.question, answer):
         return "题干已给出这个数（数一数列举的项即可）"
     if item.topic == "number" and _number_is_incidental(item.question):
