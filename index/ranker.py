@@ -11,6 +11,7 @@ embedding model it was fitted with; with another model the tuned fusion is used 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,8 +35,10 @@ FEATURES = (
     "position_match",  # at or near the start/end the question asks about
     "part_overview",  # opens a numbered part, when the question asks for the parts as a whole
     "log_length",
+    "definition_match",  # holds a definition (所称, 是指) when the question asks what a term means
 )
 _ENUMERATION = "一二三四五六七八九十"
+_DEFINITION = re.compile(r"所称|是指|指的是")
 # Units that name the document's own numbering; "第二个/第二点" may also mean a listed 二是….
 _STRUCTURE_UNITS = ("部分", "章", "节", "条")
 
@@ -116,6 +119,7 @@ def cue_features(
         # A document of one passage has no start or end to point at.
         position = np.exp(-steps / 2.0) * (sizes > 0)
     overview = structure.part_start[rows].astype(np.float32) if plan.parts_overview else np.zeros(n)
+    definition = np.array([bool(_DEFINITION.search(t)) for t in texts], np.float32) * plan.definition
     return {
         "named_doc": named,
         "title_overlap": title_overlap,
@@ -123,5 +127,6 @@ def cue_features(
         "enumeration_match": enumeration,
         "position_match": position.astype(np.float32),
         "part_overview": overview,
+        "definition_match": definition,
         "log_length": np.log1p([len(t) for t in texts]).astype(np.float32) - 5.0,
     }
