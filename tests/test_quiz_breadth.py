@@ -89,6 +89,9 @@ def test_the_speech_diagnosis_and_measures_are_asked(items, passages) -> None:
     right = {named.options[k] for k in named.right_options}
     assert right == {"连续性和精准性差", "融合度和辨识度低", "凝聚力弱"}
     wrong = set(named.options) - right
+    for item in (i for i in speech(items) if i.kind == MULTI and i.topic == "enumeration"):
+        lengths = {len(item.options[k]) for k in item.right_options}  # no odd option by its form
+        assert all(len(o) in lengths for o in item.options), item
     assert wrong and all(w in by_id[named.passage_id].text and w + "等" not in named.question for w in wrong)
     where = [i for i in speech(items) if "出自哪一项" in i.question]
     assert len(where) >= 4 and {i.answer for i in where} >= {"高位推动", "系统思维", "合力攻坚"}
@@ -96,5 +99,6 @@ def test_the_speech_diagnosis_and_measures_are_asked(items, passages) -> None:
         quoted = re.search(r"“(.+?)”这句话", item.question).group(1).replace("‘", "“").replace("’", "”")
         assert quoted.replace("××", "*") in by_id[item.cited[0]].text
         assert item.answer in by_id[item.cited[0]].heading and not any(p in quoted for p in PRINCIPLES)
+        assert all(len(q) >= 3 for q in re.findall(r"“([^”]+)”", quoted))  # not 拖“后腿”
     counts = Counter(i.answer for i in where)
     assert max(counts.values()) <= PER_FORM

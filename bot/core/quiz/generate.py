@@ -270,9 +270,9 @@ def _contrasted_lists(passages: list[Passage]) -> list[tuple[KeyPhrase, list[str
     lists = problem_lists(passages)
     out: list[tuple[KeyPhrase, list[str]]] = []
     for passage, sentence, listed, start in lists:
-        others = [
-            x for p, _, xs, _ in lists if p.passage_id == passage.passage_id for x in xs if x not in listed
-        ]
+        lengths = {len(x) for x in listed}  # 融合度和辨识度低 among 行动迟缓、氛围不浓… stands out
+        here = [x for p, _, xs, _ in lists if p.passage_id == passage.passage_id for x in xs]
+        others = [x for x in here if x not in listed and len(x) in lengths]
         if others:
             first = KeyPhrase(
                 listed[0], "enumeration", "problem-list", passage, sentence, start, siblings=tuple(listed[1:])

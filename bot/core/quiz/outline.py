@@ -25,6 +25,7 @@ LEAD = "县委中心组学习会议讲话"
 _CAUSE = re.compile(r"([一二三四五六七八九十])是我们(?:的)?([\u4e00-\u9fff]{1,10}?)的?问题")
 _PROBLEM_LIST = re.compile(r"([^,，。；;:：“”]+?)等(?:[\d一二三四五六七八九十]+个方面的)?问题")
 _CLAUSE_END = re.compile(r"[,，;；。！？!?]")
+QUOTE_MIN = 3  # “天花板”, “一盘棋”, “突击型”
 CLAUSE_MIN = 12  # a clause shorter than this gets the clause before it as context
 
 
@@ -112,6 +113,8 @@ def _which_part_items(
         part = by_heading.get(phrase.passage.heading)
         if part is None or phrase.topic != "quote" or NUMBERED_FORMULA.match(phrase.text):
             continue
+        if len(phrase.text) < QUOTE_MIN:
+            continue  # 拖“后腿”: a figure of speech, not a formulation to place
         if per_part.get(part.number, 0) >= PER_FORM:
             continue  # a part's quotations, not the same four options again and again
         clause = _clause(phrase).replace("*", "××")
