@@ -163,3 +163,12 @@ def test_a_question_asking_two_things_answers_each_from_its_own_search(assistant
     assert "最重要的就是讲团结" in lines[0] and "多讲共同性,少讲差异性" in lines[1]
     assert all(any(line in c.text for c in answer.citations) for line in lines)  # each one cited
     assert len(answer.citations) == 5
+
+
+def test_a_question_about_a_law_s_chapters_lists_them_each_cited(assistant) -> None:
+    answer = assistant.ask("乡村振兴促进法分为哪几章？")
+    assert answer.found
+    lines = answer.answer.splitlines()
+    assert lines[0].startswith("第一章 总则") and lines[-1].startswith("第十章 附则") and len(lines) == 10
+    assert all(c.section.startswith(line.split("[")[0]) for c, line in zip(answer.citations, lines))
+    assert all(c.highlight and c.highlight in c.text for c in answer.citations)

@@ -204,7 +204,8 @@ def _listed(listing: Enumeration, hits: list[Hit], k: int) -> tuple[str, list[Ci
     for p in passages:
         items = [item.text for item in listing.items if item.passage.passage_id == p.passage_id]
         start, end = p.text.find(items[0]), p.text.find(items[-1])
-        span = p.text[start : end + len(items[-1])] if 0 <= start <= end else items[0]
+        # A chapter's heading is in its section, not its text: the highlight is the text's first line.
+        span = p.text[start : end + len(items[-1])] if 0 <= start <= end else p.text.split("\n", 1)[0]
         citations.append(_cite(p, scores.get(p.passage_id, 0.0), span))
     for hit in hits:
         if len(citations) >= max(k, len(passages)):
