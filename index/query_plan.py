@@ -36,6 +36,8 @@ _START = re.compile(r"开头|开篇|开场|一开始|开始时|开宗明义|头�
 _END = re.compile(r"结尾|结束语|末尾|收尾|结束时|结语|最后")
 _LATIN = re.compile(r"[a-z]")
 # Asking for the parts as a whole: how many there are, which they are, how the text is built.
+# Asking what a term means: laws answer that in a definition (本法所称…是指…).
+_ASKS_DEFINITION = re.compile(r"指什么|指哪些|指的是|是指|什么意思|含义|定义|所称|所说的.{1,12}指")
 _PARTS_OVERVIEW = re.compile(r"(?:几|哪几|哪些)个?大?部分|分(?:为|成)?几个?部分|几大块|(?:整体|总体|行文)结构")
 
 
@@ -47,6 +49,7 @@ class QueryPlan:
     ordinals: tuple[tuple[str, int], ...] = ()  # ("部分", 2); n = -1 for "the last one"
     position: str = ""  # "start", "end" or ""
     parts_overview: bool = False  # asks how many / which numbered parts (讲话分几个部分？)
+    definition: bool = False  # asks what a term means (“散居少数民族”指哪些人？)
 
     @property
     def ordinal(self) -> tuple[str, int] | None:
@@ -110,6 +113,7 @@ def plan_query(query: str, structure: DocumentStructure) -> QueryPlan:
         ordinals=ordinals_of(cued),
         position=position_of(cued),
         parts_overview=bool(_PARTS_OVERVIEW.search(cued)),
+        definition=bool(_ASKS_DEFINITION.search(text)),
     )
 
 

@@ -65,3 +65,9 @@ def test_a_number_the_question_names_is_not_its_answer() -> None:
 
 def test_asking_for_a_position_asks_for_a_place() -> None:
     assert asked_kind("龙泉广场位于县城的什么位置？").kind == PLACE
+
+
+def test_a_count_in_front_of_a_noun_is_not_what_a_how_question_asks() -> None:
+    assert asked_kind("会上没发言的几位同志是怎么交流的？").kind != QUANTITY
+    assert asked_kind("讲话提到总书记来考察过几次？").kind == QUANTITY
+    assert asked_kind("这几年为了创建大概花了多少钱？").kind == QUANTITY

@@ -154,3 +154,21 @@ def test_a_name_the_material_never_uses_is_flagged(assistant) -> None:
     assert unknown_entities("归园居在哪个乡镇？", assistant.material_knows) == []  # the speech names it
     assert unknown_entities("How high is Mount Everest?", assistant.material_knows) == []  # not checked
     assert not assistant.ask("珠穆朗玛峰有多高？").found
+
+
+def test_a_question_asking_two_things_answers_each_from_its_own_search(assistant) -> None:
+    answer = assistant.ask("搞民族团结进步创建最重要的是什么？讲话要求多讲什么、少讲什么？")
+    lines = answer.answer.splitlines()
+    assert len(lines) == 2
+    assert "最重要的就是讲团结" in lines[0] and "多讲共同性,少讲差异性" in lines[1]
+    assert all(any(line in c.text for c in answer.citations) for line in lines)  # each one cited
+    assert len(answer.citations) == 5
+
+
+def test_a_question_about_a_law_s_chapters_lists_them_each_cited(assistant) -> None:
+    answer = assistant.ask("乡村振兴促进法分为哪几章？")
+    assert answer.found
+    lines = answer.answer.splitlines()
+    assert lines[0].startswith("第一章 总则") and lines[-1].startswith("第十章 附则") and len(lines) == 10
+    assert all(c.section.startswith(line.split("[")[0]) for c, line in zip(answer.citations, lines))
+    assert all(c.highlight and c.highlight in c.text for c in answer.citations)

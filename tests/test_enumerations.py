@@ -59,3 +59,15 @@ def test_list_is_chosen_only_when_the_question_asks_for_parts_and_counts_agree(p
     named = best_enumeration("创建示范县要坚持哪几个方面？", unrelated, lists, overlap)  # the parts rank low
     assert named is not None and named.kind == "parts" and len(named.items) == 4
     assert best_enumeration("创建示范县要做到哪几个方面？", unrelated, lists, overlap) is None
+
+
+def test_a_law_s_chapters_come_from_its_sections_and_do_not_answer_topic_lists() -> None:
+    law = [
+        Passage("a1", "law", "某法", "第一章 总则 › 第一条", "第一章 总则 › 第一条", "第一条 为了……", 0, 7),
+        Passage("a2", "law", "某法", "第一章 总则 › 第二条", "第一章 总则 › 第二条", "第二条 国家……", 7, 14),
+        Passage("a3", "law", "某法", "第二章 附则 › 第三条", "第二章 附则 › 第三条", "第三条 本法自……", 14, 22),
+    ]
+    chapters = [e for e in find_enumerations(law) if e.kind == "chapters"]
+    assert [[i.text for i in e.items] for e in chapters] == [["第一章 总则", "第二章 附则"]]
+    assert [p.passage_id for p in chapters[0].passages] == ["a1", "a3"]
+    assert best_enumeration("本法包括哪几章？", law, chapters, lambda q, t: 1.0) is None

@@ -39,3 +39,12 @@ def test_parts_of_the_named_document_and_items_pointed_at() -> None:
     past = part_answer("讲话第三部分讲了什么", {"speech"}, [], lists, overlap)
     assert past is not None and past.items == ()  # the speech has two parts: no answer
     assert part_answer("第三个原因是什么", set(), [], lists, overlap) is None  # no list at hand
+
+
+def test_separate_asks_need_a_question_word_each() -> None:
+    from bot.core.answer_sentences import separate_asks
+
+    assert separate_asks("学习有什么新做法？今后形成什么常态？") == ["学习有什么新做法", "今后形成什么常态"]
+    assert separate_asks("既批评了哪件事，又肯定了什么付出？") == ["既批评了哪件事", "又肯定了什么付出"]
+    assert separate_asks("书记两次拿垃圾说事，分别批评了什么？") == []  # one ask
+    assert separate_asks("归园居在哪个乡镇？请回答。") == []

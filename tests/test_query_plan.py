@@ -75,6 +75,12 @@ def test_asking_for_the_parts_as_a_whole_points_at_the_part_openings(structure, 
     assert all(passages[i].text.startswith(f"{n}、") for i, n in zip(openings, "一二三四"))
 
 
+def test_a_question_asking_what_a_term_means_wants_a_definition(structure: DocumentStructure) -> None:
+    assert plan_query("条例所说的“志愿者”是指什么人？", structure).definition
+    assert plan_query("反恐法里“恐怖主义”是怎么定义的？", structure).definition
+    assert not plan_query("这次学习是围绕哪条主线展开的？", structure).definition
+
+
 def test_a_question_naming_a_law_is_steered_to_it_alone(structure: DocumentStructure) -> None:
     plan = plan_query("宪法对民族区域自治是怎么规定的？", structure)
     assert plan.named_docs == {structure.titles.index("中华人民共和国宪法")}  # not its amendment

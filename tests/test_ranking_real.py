@@ -48,3 +48,19 @@ def test_a_question_about_the_first_and_the_last_item_gets_both(assistant) -> No
     hits = assistant.index.search("讲话提出的四个坚持，第一个和最后一个分别是什么？", assistant.encoder).hits
     texts = [h.passage.text for h in hits[:5]]
     assert any("一、要坚持高位推动" in t for t in texts) and any("四、要坚持合力攻坚" in t for t in texts)
+
+
+def test_asking_what_a_law_means_by_a_term_finds_its_definition(assistant) -> None:
+    # Without the definition cue both questions open with an article that only uses the term.
+    for question, definition in (
+        ("散居少数民族指的是哪些人？", "本条例所称的散居少数民族，是指"),
+        ("国家通用语言文字指的是什么？", "本法所称的国家通用语言文字是普通话和规范汉字"),
+    ):
+        top = assistant.index.search(question, assistant.encoder).hits[0].passage
+        assert definition in top.text, question
+
+
+def test_a_how_many_question_prefers_the_passage_with_the_number(assistant) -> None:
+    # Without the answer-kind cue the study session's own introduction (no count of letters) wins.
+    top = assistant.index.search("总书记给当地群众回过几次信", assistant.encoder).hits[0].passage
+    assert "三次给*各族干部群众回信" in top.text

@@ -58,3 +58,14 @@ def test_shipped_model_matches_the_feature_list() -> None:
     model = ScopeModel.load()
     assert len(model.weights) == len(model.mean) == len(model.scale) == len(FEATURES)
     assert 0.0 < model.threshold < 1.0
+
+
+def test_a_count_question_with_no_count_anywhere_near_is_vetoed() -> None:
+    from bot.core.scope import kind_veto, scope_features
+
+    no_count = result("全县一共有多少个少数民族？", ["全县各族干部群众要共同团结奋斗,共同繁荣发展。"])
+    assert kind_veto(scope_features(no_count, 0.0), no_count)
+    counted = result("全县一共有多少个少数民族？", ["全县共有少数民族25个,各族群众和睦相处。"])
+    assert not kind_veto(scope_features(counted, 0.0), counted)
+    other_kind = result("全县各族群众怎样共同发展？", ["全县各族干部群众要共同团结奋斗,共同繁荣发展。"])
+    assert not kind_veto(scope_features(other_kind, 0.0), other_kind)

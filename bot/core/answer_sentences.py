@@ -144,6 +144,18 @@ def choose(model: AnswerModel, found: list[Candidate]) -> Candidate | None:
     return max(found, key=lambda c: model.score(c.features), default=None)
 
 
+# A second ask: after a question mark, or the 又 of "既…，又…" / "…，还…".
+_ASK_BREAK = re.compile(r"[？?]|[,，;；]\s*(?=又|还)")
+_ASKS_SOMETHING = re.compile(r"什么|哪|怎么|怎样|如何|谁|多少|几|吗|是否|\bwhat\b|\bwhich\b|\bhow\b|\bwho\b", re.I)
+
+
+def separate_asks(question: str) -> list[str]:
+    """The asks of a question that asks two or more things, each with a question word of its own."""
+    parts = [p.strip() for p in _ASK_BREAK.split(normalize(question)) if p.strip()]
+    asks = [p for p in parts if _ASKS_SOMETHING.search(p)]
+    return asks if len(asks) >= 2 else []
+
+
 def with_short_successor(hit: Hit, sentence: str) -> str:
     """A very short sentence ("团结才能胜利,奋斗才会成功。") takes the next one along."""
     sentences = passage_sentences(hit.passage)

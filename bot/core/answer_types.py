@@ -70,7 +70,7 @@ _ASKS_PLACE = re.compile(
 )
 _PLACE_SUFFIXES = "省|市|县|州|乡|镇|村|区|街道|社区|广场|公园|基地|馆|园|江|河|湖|山|路|街|国"
 _KIND_SUFFIXES = {"乡镇": "乡|镇", "国家": "国", "城市": "市|城"}
-_ASKS_PARTS = re.compile(r"几(?:个)?(?:方面|部分|点|层意思)")  # "分几个部分" lists, it does not count
+_ASKS_PARTS = re.compile(r"几(?:个)?(?:方面|部分|点|章|层意思)")  # "分几个部分" lists, it does not count
 # List: the parts of something; answered by an enumeration (、-separated items, 一是…二是…).
 _ASKS_LIST = re.compile(r"哪些|哪几|几个方面|几方面|几部分|几个部分|包括什么|包括哪|分为|what are the", re.I)
 # "问题的根子在哪里" asks for a cause, not a place.
@@ -103,6 +103,8 @@ def asked_kind(question: str) -> Asked:
     if _ASKS_PERCENT.search(q):
         return Asked(QUANTITY, _PERCENT_UNITS, q)
     quantity = _ASKS_QUANTITY.search(q)
+    if quantity and _modifies_noun(q, quantity):
+        quantity = None  # "几位同志是怎么交流的" asks how, about a few comrades
     if quantity:
         unit = quantity.group(1) or ""
         return Asked(QUANTITY, _UNIT_ALIASES.get(unit, unit or _UNITS), q)
@@ -121,6 +123,12 @@ def asked_kind(question: str) -> Asked:
     if _ASKS_METHOD.search(q):
         return Asked(METHOD, "", q)
     return Asked("", "", q)
+
+
+def _modifies_noun(question: str, quantity: re.Match[str]) -> bool:
+    """A 几/多少 in front of a noun, in a question that asks how or why at its end."""
+    rest = question[quantity.end() :]
+    return len(rest) > 4 and bool(_ASKS_METHOD.search(rest) or _ASKS_REASON.search(rest))
 
 
 def holds_answer(asked: Asked, text: str) -> bool:

@@ -10,6 +10,7 @@ from bot.core.answer_sentences import (
     SentenceVectors,
     candidates,
     choose,
+    separate_asks,
     with_short_successor,
 )
 from bot.core.answers import Answer, Citation
@@ -24,6 +25,7 @@ from index.query_plan import named_documents
 from index.tokens import content_terms, normalize
 
 NOT_FOUND = "学习资料中没有找到能回答这个问题的内容。"
+OWN_WORDS = 0.3  # share of an ask's own topical words a sentence must hold to answer that ask
 
 
 class IndexTables:
@@ -117,8 +119,36 @@ class Assistant:
         if best is None:
             answer = citations[0].highlight or citations[0].text
         else:
-            answer = with_short_successor(result.hits[best.hit_index], best.sentence)
+            lines = [with_short_successor(result.hits[best.hit_index], best.sentence)]
+            lines += self._other_asks(question, best.sentence, citations, k)
+            answer = "\n".join(lines)
         return Answer(question, True, answer, citations, result.truncated, confidence)
+
+    def _other_asks(self, question: str, answered: str, citations: list[Citation], k: int) -> list[str]:
+        """For a question that asks two things ("…有什么新做法？…希望形成什么常态？"), each one's sentence.
+
+        The sentence chosen for the whole question usually answers one of the asks; each ask is
+        searched on its own and adds its best sentence (cited) when the material answers that ask
+        (scope model), the sentence holds enough of the ask's words and is not already given.
+        """
+        asks = separate_asks(question)
+        if len(asks) < 2 or len(citations) < 2:
+            return []
+        lines, given = [], {answered}
+        for ask, vector in zip(asks, self.encoder.encode_queries([cut_query(a)[0] for a in asks])):
+            own = self.index.search_vector(ask, vector, max(k, 1))
+            if not own.hits or self.scope.probability(own, self.material_knows) < self.scope.model.threshold:
+                continue
+            pick = choose(self.answers, candidates(ask, own.hits, vector, self.tables.vectors))
+            if pick is None or pick.sentence in given or pick.features["words"] < OWN_WORDS:
+                continue
+            hit = own.hits[pick.hit_index]
+            line = with_short_successor(hit, pick.sentence)
+            if all(hit.passage.passage_id != c.passage_id for c in citations):
+                citations[-1] = _citation(hit, line)  # the weakest citation makes room
+            given.add(pick.sentence)
+            lines.append(line)
+        return lines
 
 
 def term_overlap(question: str, text: str) -> float:
@@ -174,7 +204,8 @@ def _listed(listing: Enumeration, hits: list[Hit], k: int) -> tuple[str, list[Ci
     for p in passages:
         items = [item.text for item in listing.items if item.passage.passage_id == p.passage_id]
         start, end = p.text.find(items[0]), p.text.find(items[-1])
-        span = p.text[start : end + len(items[-1])] if 0 <= start <= end else items[0]
+        # A chapter's heading is in its section, not its text: the highlight is the text's first line.
+        span = p.text[start : end + len(items[-1])] if 0 <= start <= end else p.text.split("\n", 1)[0]
         citations.append(_cite(p, scores.get(p.passage_id, 0.0), span))
     for hit in hits:
         if len(citations) >= max(k, len(passages)):

@@ -17,6 +17,7 @@ NUMERALS = "一二三四五六七八九十"
 _HEADING = re.compile(rf"^([{NUMERALS}]{{1,2}})、")
 _INLINE = re.compile(rf"(?<![{NUMERALS}第])([{NUMERALS}]{{1,2}})是")
 _ARTICLE_ITEM = re.compile(rf"^（([{NUMERALS}]{{1,3}})）", re.M)
+_CHAPTER = re.compile(rf"^第([{NUMERALS}]{{1,3}})章\s*([^›]*?)\s*(?:›|$)")
 _CLAUSE_END = re.compile(r"[,，;；。！？!?:：\n]")
 _LINE_END = re.compile(r"\n")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -30,7 +31,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Enumeration:
-    kind: str  # "parts" (一、二、 headings), "inline" (一是…), "article" ((一)(二) of an article)
+    kind: str  # "parts" (一、二、 headings), "inline" (一是…), "article" ((一)(二) of an article),
+    # "chapters" (a law's 第一章…: the item is the chapter's heading, from the section, not the text)
     items: tuple[Item, ...]
     lead: str  # the text just before the first item: what is being listed
 
@@ -67,6 +69,7 @@ def find_enumerations(passages: list[Passage]) -> list[Enumeration]:
     for doc in by_doc.values():
         doc.sort(key=lambda p: p.start)
         found += _runs("parts", _heading_items(doc))
+        found += _runs("chapters", _chapter_items(doc))
         found += _runs("inline", _marked_items(doc, _INLINE, _CLAUSE_END))
         for p in doc:
             found += _runs("article", _marked_items([p], _ARTICLE_ITEM, _LINE_END))
@@ -82,6 +85,16 @@ def _heading_items(doc: list[Passage]) -> list[tuple[int, Item, str]]:
             end = _SENTENCE_END.search(p.text)
             text = p.text[: end.end() if end else len(p.text)].strip()
             out.append((numeral_value(match.group(1)), Item(p, text), ""))
+    return out
+
+
+def _chapter_items(doc: list[Passage]) -> list[tuple[int, Item, str]]:
+    """The first passage of each chapter (第N章 in its section), the chapter's heading as the item."""
+    out: list[tuple[int, Item, str]] = []
+    for p in doc:
+        match = _CHAPTER.match(p.section)
+        if match and (not out or out[-1][1].text != match.group(0).rstrip(" ›")):
+            out.append((numeral_value(match.group(1)), Item(p, match.group(0).rstrip(" ›")), ""))
     return out
 
 
@@ -124,7 +137,7 @@ def _runs(kind: str, numbered: list[tuple[int, Item, str]]) -> list[Enumeration]
 # "Which aspects / how many parts": the question wants the whole list. "哪些" alone is weaker:
 # it often asks for the few things one sentence lists ("又冒出了哪些新问题？").
 _ASKS_PARTS = re.compile(
-    r"哪几|几(?:个)?(?:方面|部分|点|项|类|种|个坚持)|分为|分成|包括哪|包含哪|what are the|which (?:parts|aspects)",
+    r"哪几|几(?:个)?(?:方面|部分|点|项|类|种|章|个坚持)|分为|分成|包括哪|包含哪|what are the|which (?:parts|aspects)",
     re.I,
 )
 _ASKS_SOME = re.compile(r"哪些|有什么|包括什么|有哪|都是什么")
@@ -175,6 +188,8 @@ def best_enumeration(
     count = stated_count(question)
     scored: list[tuple[float, Enumeration]] = []
     for enumeration in enumerations:
+        if enumeration.kind == "chapters":
+            continue  # a law's chapters answer a question about the law's parts (part_questions)
         in_hits = [ranks[p.passage_id] for p in enumeration.passages if p.passage_id in ranks]
         if not in_hits and strong and enumeration.kind == "parts" and names_every_item(question, enumeration):
             in_hits = [LIST_CANDIDATE_HITS]  # named by its own term, though no part ranked high

@@ -40,11 +40,14 @@ def ordinals(question: str) -> list[tuple[str, int]]:
 
 
 def document_parts(enumerations: list[Enumeration], doc_ids: set[str]) -> Enumeration | None:
-    """The numbered parts (一、二、… headings) of the one document named, if it has them."""
+    """The numbered parts (一、二、… headings) or else the chapters of the one document named."""
     if len(doc_ids) != 1:
         return None
-    parts = [e for e in enumerations if e.kind == "parts" and e.items[0].passage.doc_id in doc_ids]
-    return max(parts, key=lambda e: len(e.items), default=None)
+    for kind in ("parts", "chapters"):
+        found = [e for e in enumerations if e.kind == kind and e.items[0].passage.doc_id in doc_ids]
+        if found:
+            return max(found, key=lambda e: len(e.items))
+    return None
 
 
 def part_answer(
