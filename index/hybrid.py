@@ -20,7 +20,14 @@ from index.encoder import MAX_QUERY_CHARS, Encoder
 from index.fusion import FusionWeights, column_stats, standardise
 from index.keywords import KeywordIndex
 from index.query_plan import QueryPlan, plan_query
-from index.ranker import BASE_FEATURES, LinearRanker, bigram_overlap, cue_features, shipped_ranker
+from index.ranker import (
+    BASE_FEATURES,
+    LinearRanker,
+    answer_near,
+    bigram_overlap,
+    cue_features,
+    shipped_ranker,
+)
 from index.structure import DocumentStructure
 from index.tokens import bigrams, cjk_share, content_terms, normalize
 from index.vectors import DEFAULT_FACTORY, VectorIndex
@@ -219,6 +226,8 @@ class HybridIndex:
             )
             texts = [self.passages[r].text for r in rows]
             columns |= cue_features(plan, rows, self.structure, texts, self._title_overlap(query, rows))
+            fused = LinearRanker.from_fusion(self.weights).score(columns)
+            columns["answer_near"] = answer_near(query, texts, fused)
         return rows, columns, dense, sentence, best_sentence, word_scores
 
     def _keyword_scores(self, text: str) -> np.ndarray:

@@ -58,3 +58,9 @@ def test_asking_what_a_law_means_by_a_term_finds_its_definition(assistant) -> No
     ):
         top = assistant.index.search(question, assistant.encoder).hits[0].passage
         assert definition in top.text, question
+
+
+def test_a_how_many_question_prefers_the_passage_with_the_number(assistant) -> None:
+    # Without the answer-kind cue the study session's own introduction (no count of letters) wins.
+    top = assistant.index.search("总书记给当地群众回过几次信", assistant.encoder).hits[0].passage
+    assert "三次给*各族干部群众回信" in top.text
