@@ -107,7 +107,9 @@ def test_the_speech_diagnosis_and_measures_are_asked(items, passages) -> None:
 def test_each_headings_pairing_is_asked_once(items, passages) -> None:
     """一、要坚持高位推动，切实解决行动迟缓、工作连续性差的问题 blanked, asked as 单选, as 多选 and
     as a true 判断: each shows the others' answer. One form per heading, a different one each."""
-    headings = {p.passage_id: p.heading for p in passages if re.match(r"^[一二三四]、要坚持", p.heading or "")}
+    headings = {
+        p.passage_id: p.heading for p in passages if re.match(r"^[一二三四]、要坚持", p.heading or "")
+    }
     pairing = [
         i
         for i in speech(items)
