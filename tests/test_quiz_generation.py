@@ -17,9 +17,9 @@ def items(passages) -> list[QuizItem]:
 def test_bank_meets_the_targets_with_zero_failures(items, passages) -> None:
     report = check_items(items, passages)
     assert report.failures == []
-    assert report.verbatim == report.total >= 45  # trivia and unmarked wording dropped: fewer, better
+    assert report.verbatim == report.total >= 35  # one item per sentence, a few per form: broader
     speech = {fold(i.question) + i.answer for i in items if "讲话" in i.doc_title}
-    assert len(speech) >= 40
+    assert len(speech) >= 28
     assert set(report.by_kind) == {FILL, CHOICE, JUDGE, MULTI}
 
 
@@ -43,9 +43,8 @@ def test_the_four_principles_are_asked_with_each_other_as_distractors(items) -> 
 
 def test_slogans_enumerations_and_numbers_are_asked(items) -> None:
     answers = {i.answer for i in items if "讲话" in i.doc_title}
-    assert {"世界菌乡、你我共享", "创则必成", "有感", "2021年"} <= answers
-    year = next(i for i in items if i.kind == CHOICE and i.answer == "2021年")
-    assert all(o.endswith("年") and o[:-1].isdigit() for o in year.options)
+    assert {"世界菌乡、你我共享", "创则必成", "有感"} <= answers
+    assert "2021年" not in answers  # the year of an event is a detail (seed-4 rating)
 
 
 def test_distractors_never_make_a_second_right_option(items, passages) -> None:
@@ -63,7 +62,7 @@ def test_true_false_statements_swap_a_key_phrase(items) -> None:
     assert {i.correct for i in judges} == {0, 1}
     for false_one in (i for i in judges if i.correct == 1):
         statement = false_one.question.split("：", 1)[1]
-        if false_one.topic == "structure":  # a principle paired with another part's problems
+        if "切实解决" in false_one.explanation:  # a principle paired with another part's problems
             own = false_one.explanation.split("切实解决")[1].split("的问题")[0]
             assert f"“{own}”" not in statement
         else:

@@ -13,6 +13,7 @@ from bot.core.quiz.generate import generate_items
 from bot.core.quiz.items import BLANK, CHOICE, JUDGE, MULTI, QuizItem
 from bot.core.quiz.phrases import key_phrases
 from bot.core.quiz.signature import variants
+from bot.core.quiz.structure import PER_FORM
 from bot.core.quiz.worth import MIN_WORTH, worthless
 
 PRINCIPLES = {"高位推动", "系统思维", "守正创新", "合力攻坚"}
@@ -35,21 +36,24 @@ def test_every_answer_is_verbatim_in_or_a_heading_of_its_cited_passages(items, p
     assert check_items(items, passages).verbatim == len(items)
 
 
-def test_the_speech_structure_is_asked_from_its_headings(items) -> None:
+def test_the_speech_structure_is_asked_from_its_headings(items, passages) -> None:
+    by_id = {p.passage_id: p for p in passages}
     structure = [i for i in speech(items) if i.topic == "structure"]
     which = [i for i in speech(items) if i.kind == CHOICE and i.topic == "principle"]
-    assert len(which) == 4 and all(set(i.options) == PRINCIPLES for i in which)
-    cohesion = next(i for i in which if "对接不力" in i.question)
-    assert cohesion.options[cohesion.correct] == "合力攻坚"
+    assert len(which) == PER_FORM and all(set(i.options) == PRINCIPLES for i in which)
+    for item in which:  # 一、要坚持____,切实解决行动迟缓…: the heading's own principle
+        assert item.options[item.correct] in by_id[item.passage_id].heading
     nth = [i for i in structure if "第" in i.question and "项是" in i.question]
-    assert len(nth) == 4 and all(set(i.options) == PRINCIPLES for i in nth)
+    assert len(nth) == PER_FORM and all(set(i.options) == PRINCIPLES for i in nth)
     order = next(i for i in structure if "顺序" in i.question)
     assert order.options[order.correct] == "高位推动→系统思维→守正创新→合力攻坚"
     odd = [i for i in structure if "不是" in i.question]
     assert odd and all(i.answer not in PRINCIPLES and set(i.options) - {i.answer} <= PRINCIPLES for i in odd)
-    problems = next(i for i in structure if i.kind == MULTI and "合力攻坚" in i.question)
-    right = {problems.options[k] for k in problems.right_options}
-    assert right == {"氛围不浓", "对接不力", "凝聚力弱"} and len(problems.options) == 5
+    problems = [i for i in structure if i.kind == MULTI and "要切实解决下列哪些问题" in i.question]
+    for item in problems:
+        right = {item.options[k] for k in item.right_options}
+        assert right == set(item.answer.split("、")) and len(item.options) == 5
+        assert all(o in by_id[item.passage_id].heading for o in right)
 
 
 def test_law_chapters_make_items_but_the_bank_leaves_them_out_as_trivia(items, passages) -> None:
@@ -68,7 +72,9 @@ def test_law_chapters_make_items_but_the_bank_leaves_them_out_as_trivia(items, p
 
 def test_key_formulations_are_found_by_rule_with_misremembered_forms_as_distractors(items) -> None:
     answers = {i.answer for i in speech(items) if i.topic in ("formulation", "quote")}
-    assert {"创则必成", "兵器入库、马放南山", "逢冠必夺", "世界菌乡、你我共享"} <= answers
+    assert {"创则必成", "世界菌乡、你我共享"} <= answers
+    slogans = {"省级牌子到手、创建到头", "兵器入库、马放南山", "敢想敢干、敢闯敢试", "敢闯敢试", "逢冠必夺"}
+    assert len(answers & slogans) == 1  # one sentence (四是我们理念的问题……), one item
     assert answers & {"以文促商", "以商养文", "以商养文,以文促商"}
     for item in (i for i in speech(items) if i.kind == CHOICE and i.topic == "formulation"):
         siblings = tuple(re.findall(r"[\u4e00-\u9fff]+", item.explanation))
@@ -83,7 +89,7 @@ def test_key_formulations_are_found_by_rule_with_misremembered_forms_as_distract
 def test_multi_select_items_state_exactly_the_listed_options(items, passages) -> None:
     by_id = {p.passage_id: p for p in passages}
     parts = [i for i in items if i.kind == MULTI and "要切实解决下列哪些问题" in i.question]
-    assert len(parts) == 4  # a part's problems: exactly those its heading names
+    assert len(parts) == PER_FORM  # a part's problems: exactly those its heading names
     for item in parts:
         heading = by_id[item.passage_id].heading
         assert {item.options[k] for k in item.right_options} == set(item.answer.split("、"))
@@ -106,7 +112,7 @@ def test_multi_select_items_state_exactly_the_listed_options(items, passages) ->
 def test_false_statements_swap_in_a_same_kind_phrase(items) -> None:
     false = [i for i in speech(items) if i.kind == JUDGE and i.correct == 1 and i.topic == "structure"]
     assert false and all(
-        re.search(r"“要坚持(高位推动|系统思维|守正创新|合力攻坚)”", i.question) for i in false
+        re.search(r"“要坚持(高位推动|系统思维|守正创新|合力攻坚)”|“[一二三四]是我们", i.question) for i in false
     )
     for item in (i for i in items if i.kind == JUDGE and i.correct == 1 and i.topic == "quote"):
         assert "讲话" in item.doc_title or "一线" not in item.question  # no slogan of another text
@@ -172,7 +178,7 @@ def test_no_trivia_in_the_bank(items) -> None:
         assert "*" not in item.answer and not any("*" in o for o in item.options)
         assert not re.search(r"前款|前条|前两款", item.question), item
         assert not re.fullmatch(r"第[一二三四五六七八九十百]+[条款项章]", item.answer)
-        if "讲话" not in item.doc_title and item.topic == "number":
+        if item.topic == "number":  # the year of an event, in the speech too (2021年创建成功)
             assert not re.fullmatch(r"\d{4}年", item.answer), item
 
 
@@ -181,7 +187,7 @@ def test_worth_ranks_the_speech_structure_above_the_laws(items, passages) -> Non
     laws = [i.worth for i in items if "讲话" not in i.doc_title]
     assert laws and min(structure) > max(laws)
     assert all(MIN_WORTH <= i.worth <= 1 for i in items)  # no low-worth padding, not even per document
-    assert len([i for i in speech(items) if i.worth >= 0.7]) >= 35
+    assert len([i for i in speech(items) if i.worth >= 0.7]) >= 25
 
 
 def test_the_check_flags_options_of_mixed_kinds(items, passages) -> None:

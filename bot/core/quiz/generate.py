@@ -22,15 +22,16 @@ from typing import Any
 
 from bot.core.quiz.distract import Pools, distractors, last_pos, mixed_kinds
 from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, MULTI, TRUE_FALSE, QuizItem, fold, item_id
+from bot.core.quiz.outline import outline_items, problem_lists, sentence_key
 from bot.core.quiz.phrases import KeyPhrase, key_phrases
-from bot.core.quiz.structure import short_title, structure_items
+from bot.core.quiz.structure import asked, short_title, structure_items
 from bot.core.quiz.worth import MIN_WORTH, passage_centrality, worth, worthless
 from corpus.model import Passage
 from index.tokens import STOP_WORDS
 
 STEM_MAX = 72  # characters of context kept around the blank
 EXPLANATION_MAX = 150  # Telegram allows 200 for a quiz explanation; leave room for the citation
-PER_SENTENCE = 4  # items asked on one sentence of the material
+PER_SENTENCE = 1  # items on one sentence: a second one shows the first one's answer in its stem
 FILL_TOPICS = ("formulation", "principle", "problem", "quote", "enumeration", "number")
 _ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇]+条\s*")
 
@@ -75,7 +76,28 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
                 sentence_of[made.item_id] = phrase.passage.passage_id + phrase.sentence
                 break
     items += [i for i in structure_items(passages, rng, _outsiders(phrases)) if i.kind in settings.kinds]
-    return _few_per_sentence(_worthwhile(_unique(items), passages), sentence_of)
+    if MULTI in settings.kinds:
+        for phrase, others in _contrasted_lists(passages):
+            made = _multi(phrase, pools, rng, others)
+            if made is not None:
+                items.append(made)
+                sentence_of[made.item_id] = sentence_key(phrase.passage, phrase.sentence)
+    for made, key in outline_items(passages, phrases, rng):
+        if made.kind in settings.kinds:
+            items.append(made)
+            sentence_of[made.item_id] = key
+    return _few_per_form(_few_per_sentence(_worthwhile(_unique(items), passages), sentence_of))
+
+
+def _few_per_form(items: list[QuizItem]) -> list[QuizItem]:
+    """The parts' headings blanked (一、要坚持____) in each kind only for the parts `asked` picks:
+    the four 坚持 are one list, asked in many forms already by the structure items."""
+    forms: dict[str, list[QuizItem]] = {}
+    for item in items:
+        if item.topic == "principle":
+            forms.setdefault(item.kind, []).append(item)
+    kept = {i.item_id for k, (_, group) in enumerate(sorted(forms.items())) for i in asked(group, 4 + k)}
+    return [i for i in items if i.topic != "principle" or i.item_id in kept]
 
 
 def _unique(items: list[QuizItem]) -> list[QuizItem]:
@@ -108,30 +130,31 @@ def _worthwhile(items: list[QuizItem], passages: list[Passage]) -> list[QuizItem
 
 
 def _few_per_sentence(items: list[QuizItem], sentence_of: dict[str, str]) -> list[QuizItem]:
-    """At most PER_SENTENCE items on one sentence (the speech's “兵器入库、马放南山” sentence holds
-    five slogans), each on a different phrase: quoted two-part slogans first, then choices before
-    判断 before fill-ins, the more valuable first. Order is kept."""
-    preference: dict[str, int] = {CHOICE: 0, MULTI: 0, JUDGE: 1, FILL: 2}
+    """At most PER_SENTENCE items on one sentence of the material, the most telling: a choice
+    or multi-select before 判断 before a fill-in, then a quoted two-part slogan, then the
+    worthier. Three blanks in 为人民服务，对人民负责，受人民监督 are one question asked three
+    times, and each stem gives away the others' answers. A structure item on a sentence (which
+    part a quotation stands in, the n-th cause) is asked only when nothing else is. Order is kept."""
+    preference: dict[str, int] = {CHOICE: 0, MULTI: 0, FILL: 1, JUDGE: 2}
 
     def rank(i: QuizItem) -> tuple:
         slogan = i.topic == "quote" and bool(re.search(r"[、，,]", i.answer))
-        return (not slogan, preference.get(i.kind, 3), -i.worth, i.item_id)
+        fallback = i.topic == "structure"  # “天花板” is too short to blank: ask where it stands
+        return (fallback, preference.get(i.kind, 3), not slogan, -i.worth, i.item_id)
 
     by_sentence: dict[str, list[QuizItem]] = {}
     for item in items:
         if item.item_id in sentence_of:  # structure items cite headings, not one sentence
             by_sentence.setdefault(sentence_of[item.item_id], []).append(item)
-    dropped: set[str] = set()
-    for group in by_sentence.values():
-        kept: list[str] = []
-        for item in sorted(group, key=rank):
-            if item.kind == MULTI:
-                continue  # which items a list names is another question than one blank in it
-            if len(kept) < PER_SENTENCE and not any(item.answer in k or k in item.answer for k in kept):
-                kept.append(item.answer)
-            else:
-                dropped.add(item.item_id)
-    return [i for i in items if i.item_id not in dropped]
+    kept = [i for group in by_sentence.values() for i in sorted(group, key=rank)[:PER_SENTENCE]]
+    shown = {  # 世界菌乡's stem shows “铸牢中华民族共同体意识主题教育馆”: the item on 铸牢… gives way
+        max(a, b, key=rank).item_id
+        for a in kept
+        for b in kept
+        if a is not b and a.passage_id == b.passage_id and b.answer in a.question
+    }
+    keep = {i.item_id for i in kept} - shown
+    return [i for i in items if i.item_id not in sentence_of or i.item_id in keep]
 
 
 def _askable(phrase: KeyPhrase) -> bool:
@@ -140,16 +163,19 @@ def _askable(phrase: KeyPhrase) -> bool:
 
 
 def _outsiders(phrases: list[KeyPhrase]) -> list[tuple[str, Passage]]:
-    """Working methods the speech lists elsewhere (精准考核、跟踪问效): the odd one out among 坚持."""
+    """Working methods the speech lists as means (以精准考核、跟踪问效……倒逼工作落实): the odd one
+    out among the 坚持 must be of their kind. A list of work areas (基层党建、乡村振兴、基层治理)
+    was rated spotted without reading: a task among principles."""
     out: list[tuple[str, Passage]] = []
     for p in phrases:
         if "讲话" not in p.passage.doc_title or p.topic != "enumeration" or len(p.text) != 4:
             continue
-        first = p.sentence.find("、".join(p.siblings[:1])) if p.siblings else -1
-        before = p.sentence[max(0, min(p.start, first if first >= 0 else p.start) - 4) : p.start]
+        starts = [p.sentence.find(x) for x in (p.text, *p.siblings)]
+        first = min((k for k in starts if k >= 0), default=p.start)
+        means = p.sentence[first - 1 : first] == "以"  # 以精准考核、跟踪问效……倒逼: methods
         negative = any(c in p.text for c in "不差低弱缓")  # a problem (对接不力), not a method
         fresh = p.text not in {text for text, _ in out}
-        if fresh and "坚持" not in before and not negative and last_pos(p.text) in ("v", "n"):
+        if fresh and means and not negative and last_pos(p.text) in ("v", "n"):
             out.append((p.text, p.passage))
     return out
 
@@ -237,8 +263,29 @@ def _make(
     return None
 
 
-def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | None:
-    """One multi-select item per enumeration: which of these does the blanked list name?"""
+def _contrasted_lists(passages: list[Passage]) -> list[tuple[KeyPhrase, list[str]]]:
+    """Two lists of problems in one passage (named at last year's meeting; newly exposed): each
+    is asked as a multi-select with the other's items as the wrong options — the same kind, and
+    only the text tells them apart."""
+    lists = problem_lists(passages)
+    out: list[tuple[KeyPhrase, list[str]]] = []
+    for passage, sentence, listed, start in lists:
+        lengths = {len(x) for x in listed}  # 融合度和辨识度低 among 行动迟缓、氛围不浓… stands out
+        here = [x for p, _, xs, _ in lists if p.passage_id == passage.passage_id for x in xs]
+        others = [x for x in here if x not in listed and len(x) in lengths]
+        if others:
+            first = KeyPhrase(
+                listed[0], "enumeration", "problem-list", passage, sentence, start, siblings=tuple(listed[1:])
+            )
+            out.append((first, others))
+    return out
+
+
+def _multi(
+    phrase: KeyPhrase, pools: Pools, rng: random.Random, others: list[str] | None = None
+) -> QuizItem | None:
+    """One multi-select item per enumeration: which of these does the blanked list name?
+    `others`: the wrong options, when the material gives a list of the same kind."""
     if phrase.topic != "enumeration" or phrase.sentence[phrase.start - 1 : phrase.start] == "、":
         return None  # asked once, from the list's first item
     if not _from_speech(phrase):
@@ -249,8 +296,12 @@ def _multi(phrase: KeyPhrase, pools: Pools, rng: random.Random) -> QuizItem | No
     if stem is None:
         return None
     right = listed if len(listed) <= 4 else rng.sample(listed, 3)
-    wrong = distractors(phrase, pools, stem, rng, wanted=2 if len(right) <= 3 else 1)
-    wrong = [w for w in wrong if pools.belongs(phrase, w)]  # 有形 among 经济、政治、文化 stands out
+    wanted = 2 if len(right) <= 3 else 1
+    if others is not None:
+        wrong = rng.sample(others, min(wanted, len(others)))
+    else:
+        wrong = distractors(phrase, pools, stem, rng, wanted=wanted)
+        wrong = [w for w in wrong if pools.belongs(phrase, w)]  # 有形 among 经济、政治、文化 stands out
     if not wrong or mixed_kinds(right + wrong):
         return None
     options = right + wrong

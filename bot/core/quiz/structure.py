@@ -20,6 +20,7 @@ _PART = re.compile(r"^([一二三四五六七八九十])、要坚持(.+?)[,，]�
 _CHAPTER = re.compile(r"^第([一二三四五六七八九十]+)章\s*(\S.*)$")
 _ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇]+条\s*")
 STRUCTURE = "structure"
+PER_FORM = 2  # items one list of parts gives in one form of question (27 of 49 were on the 坚持)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def structure_items(
     return items
 
 
-def _item(kind: str, question: str, answer: str, options: list[str], right: list[int], cited: list[Passage], explanation: str) -> QuizItem:  # fmt: skip
+def make_item(kind: str, question: str, answer: str, options: list[str], right: list[int], cited: list[Passage], explanation: str) -> QuizItem:  # fmt: skip
     first = cited[0]
     explanation = _cited(explanation, first)
     return QuizItem(
@@ -98,10 +99,22 @@ def _item(kind: str, question: str, answer: str, options: list[str], right: list
     )
 
 
-def _shuffled(right: list[str], wrong: list[str], rng: random.Random) -> tuple[list[str], list[int]]:
+def shuffled(right: list[str], wrong: list[str], rng: random.Random) -> tuple[list[str], list[int]]:
     options = right + wrong
     rng.shuffle(options)
     return options, sorted(options.index(r) for r in right)
+
+
+def asked(parts: list, form: int) -> list:
+    """The PER_FORM parts (or principles) one form of question asks, taking turns across forms so
+    that every part is asked in some form: form 0 asks parts 1 and 3, form 1 parts 2 and 4 …"""
+    n = len(parts)
+    picked = dict.fromkeys((form + j * max(1, n // PER_FORM)) % n for j in range(min(PER_FORM, n)))
+    return [parts[k] for k in picked]
+
+
+def _why(part: Part) -> str:
+    return f"讲话第{part.number}部分的标题：“要坚持{part.principle}，切实解决{part.problem_text}的问题”"
 
 
 def _part_items(
@@ -114,54 +127,55 @@ def _part_items(
     plan = "；".join(f"{p.number}、要坚持{p.principle}，切实解决{p.problem_text}的问题" for p in parts)
     summary = f"讲话的{n}项部署：{plan}"[:150]
     items: list[QuizItem] = []
-    for part in parts:
-        why = f"讲话第{part.number}部分的标题：“要坚持{part.principle}，切实解决{part.problem_text}的问题”"
-        options, right = _shuffled([part.problem_text], [p.problem_text for p in parts if p is not part], rng)
-        items.append(_item(CHOICE, f"{lead}提出“要坚持{part.principle}”，是为了切实解决哪方面的问题？",
+    for part in asked(parts, 0):
+        why = _why(part)
+        options, right = shuffled([part.problem_text], [p.problem_text for p in parts if p is not part], rng)
+        items.append(make_item(CHOICE, f"{lead}提出“要坚持{part.principle}”，是为了切实解决哪方面的问题？",
                            part.problem_text, options, right, [part.passage], why))  # fmt: skip
-        options, right = _shuffled([part.principle], [p for p in principles if p != part.principle], rng)
-        items.append(_item(CHOICE, f"{lead}对创建工作作了{n}项部署，其中第{part.number}项是“要坚持____”。",
-                           part.principle, options, right, [part.passage], why))  # fmt: skip
-        others = [p for p in parts if p is not part]
-        if len(part.problems) >= 2:
-            wrong = [q for p in others for q in p.problems if q not in part.problems]
-            rng.shuffle(wrong)
-            options, right = _shuffled(list(part.problems), wrong[: 5 - len(part.problems)], rng)
-            items.append(_item(MULTI, f"{lead}提出“要坚持{part.principle}”，要切实解决下列哪些问题？（多选）",
-                               part.problem_text, options, right, [part.passage], why))  # fmt: skip
-        for shown in (part, rng.choice(others)):  # the part's own problem, and another part's
-            truthful = shown is part
-            statement = (
-                f"判断：{lead}提出“要坚持{part.principle}”，是为了切实解决“{shown.problem_text}”的问题。"
-            )
-            items.append(_item(JUDGE, statement, part.principle, list(TRUE_FALSE), [0 if truthful else 1],
-                               [part.passage] + ([] if truthful else [shown.passage]), why))  # fmt: skip
+    for part in asked(parts, 1):
+        options, right = shuffled([part.principle], [p for p in principles if p != part.principle], rng)
+        items.append(make_item(CHOICE, f"{lead}对创建工作作了{n}项部署，其中第{part.number}项是“要坚持____”。",
+                           part.principle, options, right, [part.passage], _why(part)))  # fmt: skip
+    for part in (p for p in asked(parts, 2) if len(p.problems) >= 2):
+        wrong = [q for p in parts if p is not part for q in p.problems if q not in part.problems]
+        rng.shuffle(wrong)
+        options, right = shuffled(list(part.problems), wrong[: 5 - len(part.problems)], rng)
+        items.append(make_item(MULTI, f"{lead}提出“要坚持{part.principle}”，要切实解决下列哪些问题？（多选）",
+                           part.problem_text, options, right, [part.passage], _why(part)))  # fmt: skip
+    for k, part in enumerate(asked(parts, 3)):  # one true statement, one with another part's problems
+        shown = part if k % 2 == 0 else rng.choice([p for p in parts if p is not part])
+        truthful = shown is part
+        statement = f"判断：{lead}提出“要坚持{part.principle}”，是为了切实解决“{shown.problem_text}”的问题。"
+        items.append(make_item(JUDGE, statement, part.principle, list(TRUE_FALSE), [0 if truthful else 1],
+                           [part.passage] + ([] if truthful else [shown.passage]), _why(part)))  # fmt: skip
     doc = parts[0].passage.doc_id
     usable = [(o, p) for o, p in outsiders if o not in principles and p.doc_id == doc]
-    for i, part in enumerate(parts):
+    for i, part in enumerate(parts[:PER_FORM]):
         if i >= len(usable):
             break
         outsider, where = usable[i]
-        options, right = _shuffled([outsider], [p for p in principles if p != part.principle][:3], rng)
+        options, right = shuffled([outsider], [p for p in principles if p != part.principle][:3], rng)
         why = f"{summary[:110]}……“{outsider}”见{where.location}，不是{n}个“坚持”之一。"
-        items.append(_item(CHOICE, f"下列哪一项不是{lead}提出的{n}个“坚持”之一？",
+        items.append(make_item(CHOICE, f"下列哪一项不是{lead}提出的{n}个“坚持”之一？",
                            outsider, options, right, [*every, where], why))  # fmt: skip
     if usable:
         outsider, where = usable[-1]
-        options, right = _shuffled(principles, [outsider], rng)
-        items.append(_item(MULTI, f"{lead}提出的{n}个“要坚持”包括下列哪些？（多选）",
+        options, right = shuffled(principles, [outsider], rng)
+        items.append(make_item(MULTI, f"{lead}提出的{n}个“要坚持”包括下列哪些？（多选）",
                            "、".join(principles), options, right, [*every, where], summary))  # fmt: skip
     order = "→".join(principles)
     wrong_orders: list[str] = []
     while len(wrong_orders) < 3:
-        shuffled = principles[:]
-        rng.shuffle(shuffled)
-        candidate = "→".join(shuffled)
+        reordered = principles[:]
+        rng.shuffle(reordered)
+        candidate = "→".join(reordered)
         if candidate != order and candidate not in wrong_orders:
             wrong_orders.append(candidate)
-    options, right = _shuffled([order], wrong_orders, rng)
+    options, right = shuffled([order], wrong_orders, rng)
     items.append(
-        _item(CHOICE, f"{lead}依次部署的{n}个“要坚持”，顺序正确的是？", order, options, right, every, summary)
+        make_item(
+            CHOICE, f"{lead}依次部署的{n}个“要坚持”，顺序正确的是？", order, options, right, every, summary
+        )
     )
     return items
 
@@ -190,10 +204,10 @@ def _chapter_items(passages: list[Passage], rng: random.Random) -> list[QuizItem
         rule = re.split(r"[。；]", rule)[0]
         wrong = [t for t in titles if t != title]
         rng.shuffle(wrong)
-        options, right = _shuffled([title], wrong[:3], rng)
+        options, right = shuffled([title], wrong[:3], rng)
         question = f"《{name}》中，“{rule}”这一规定属于哪一章？"
         why = f"这一规定在《{name}》{article.location}，该章章名为“{title}”。"
-        items.append(_item(CHOICE, question, title, options, right, [article], why))
+        items.append(make_item(CHOICE, question, title, options, right, [article], why))
     return items
 
 

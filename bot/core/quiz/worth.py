@@ -32,7 +32,7 @@ _LEANS_ON_ELSEWHERE = re.compile(
 )
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+[条款项章节部分次届]?$")
 _ADOPTION = re.compile(r"(通过|公布|施行|修正|修订)")
-_NUMBERED_FORMULA = re.compile(r"^([一二三四五六七八九十两]个|一.两.|一.一.)")  # 三个代表, 一国两制, 一带一路
+NUMBERED_FORMULA = re.compile(r"^([一二三四五六七八九十两]个|一.两.|一.一.)")  # 三个代表, 一国两制, 一带一路
 _NUMERALS = "〇零一二三四五六七八九十百千两0123456789"
 
 
@@ -40,7 +40,7 @@ def worthless(item: QuizItem, passage: Passage | None) -> str:
     """Why an item teaches nothing ("" if it is fine): dates, ordinals, redactions, fragments."""
     if passage is not None and (passage.section in ("题注", "") and _ADOPTION.search(passage.text)):
         return "法规的通过、施行日期"
-    answer, speech = item.answer, SPEECH_WORD in item.doc_title
+    answer = item.answer
     if _ORDINAL.match(answer):
         return "条款序号或序数"
     if "*" in answer or any("*" in o for o in item.options):
@@ -51,9 +51,11 @@ def worthless(item: QuizItem, passage: Passage | None) -> str:
         return "答案就在文件名称里"  # 冠以“景宁畲族自治县”全称: guessed from the title, nothing learnt
     if item.topic != "structure" and _LEANS_ON_ELSEWHERE.search(item.question):
         return "题干依赖未给出的“前款”“前条”等条文"
-    if item.topic == "number" and not speech and item.answer.endswith("年") and len(item.answer) == 5:
-        return "年份"
-    if item.topic == "quote" and _NUMBERED_FORMULA.match(answer):
+    if item.topic == "number" and re.fullmatch(
+        r"\d{4}年(\d{1,2}月)?(\d{1,2}日)?|\d{1,2}月(\d{1,2}日)?", answer
+    ):
+        return "年份或日期"  # the year of an event (2021年创建成功) is a detail, in the speech too
+    if item.topic == "quote" and NUMBERED_FORMULA.match(answer):
         return "只有名称的数字提法，内容不在题中"  # anyone fills “两个维护”; “三个大抓” is never spelt out
     if item.topic == "number" and _number_in_stem(item.question, answer):
         return "题干已给出这个数（数一数列举的项即可）"

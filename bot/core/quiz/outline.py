@@ -1,0 +1,144 @@
+"""Items on what the speech says besides its four headings, read from its own enumerations.
+
+Why: a bank built on the four 坚持 alone asks one list in many forms; a study group is also
+examined on the speech's diagnosis (一是我们的观念问题……四是我们理念的问题), on where each of its
+quoted formulations stands (“天花板”级别的要求 under 高位推动, “一盘棋” under 系统思维, from
+“突击型” to “长效型” under 合力攻坚), and on which problems were named at last year's meeting
+against those newly exposed. Every answer is the material's own wording, and every wrong option
+is a sibling from the same enumeration, so options are of one kind by construction.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from bot.core.quiz.distract import mixed_kinds
+from bot.core.quiz.items import CHOICE, JUDGE, TRUE_FALSE, QuizItem
+from bot.core.quiz.key_phrase import KeyPhrase
+from bot.core.quiz.structure import PER_FORM, Part, asked, make_item, shuffled, speech_parts
+from bot.core.quiz.worth import NUMBERED_FORMULA, SPEECH_WORD
+from corpus.chunking import split_sentences
+from corpus.model import Passage
+
+LEAD = "县委中心组学习会议讲话"
+_CAUSE = re.compile(r"([一二三四五六七八九十])是我们(?:的)?([\u4e00-\u9fff]{1,10}?)的?问题")
+_PROBLEM_LIST = re.compile(r"([^,，。；;:：“”]+?)等(?:[\d一二三四五六七八九十]+个方面的)?问题")
+_CLAUSE_END = re.compile(r"[,，;；。！？!?]")
+QUOTE_MIN = 3  # “天花板”, “一盘棋”, “突击型”
+CLAUSE_MIN = 12  # a clause shorter than this gets the clause before it as context
+
+
+def sentence_key(passage: Passage, sentence: str) -> str:
+    """The key under which the generator counts items per sentence (as key_phrases cuts them)."""
+    return passage.passage_id + sentence
+
+
+def outline_items(
+    passages: list[Passage], phrases: list[KeyPhrase], rng: random.Random
+) -> list[tuple[QuizItem, str]]:
+    """The speech's causes and its quoted formulations' parts, each with its sentence key."""
+    speech = [p for p in passages if SPEECH_WORD in p.doc_title]
+    parts = speech_parts(speech)
+    if len(parts) < 3:
+        return []
+    return _cause_items(speech, rng) + _which_part_items(parts, phrases, rng)
+
+
+def problem_lists(passages: list[Passage]) -> list[tuple[Passage, str, list[str], int]]:
+    """The speech's lists of problems (……连续性和精准性差、融合度和辨识度低、凝聚力弱等5个方面的
+    问题), each as (passage, sentence, items, offset of the first item in the sentence).
+
+    The first item is cut to the length of the second: the clause before it runs into it
+    (我就指出了我县存在的连续性和精准性差 → 连续性和精准性差)."""
+    found = []
+    for p in passages:
+        if SPEECH_WORD not in p.doc_title:
+            continue
+        for raw in split_sentences(p.text):
+            sentence = raw.strip().split("\n")[-1].strip()
+            for m in _PROBLEM_LIST.finditer(sentence):
+                listed = m.group(1).split("、")
+                if len(listed) < 3 or len({len(x) for x in listed[1:]}) > 2:
+                    continue
+                listed[0] = listed[0][-len(listed[1]) :]
+                found.append((p, sentence, listed, m.end(1) - len("、".join(listed))))
+    return found
+
+
+def _cause_items(speech: list[Passage], rng: random.Random) -> list[tuple[QuizItem, str]]:
+    """一是我们的观念问题 … 四是我们理念的问题: which cause is the n-th (choice among the causes of
+    a like length), and 判断 on a cause with its own or another's number."""
+    causes: list[tuple[str, str, Passage, str]] = []  # number, cause, passage, sentence
+    for p in speech:
+        for raw in split_sentences(p.text):
+            sentence = raw.strip().split("\n")[-1].strip()
+            for m in _CAUSE.finditer(sentence):
+                if m.group(1) not in {c[0] for c in causes}:
+                    causes.append((m.group(1), m.group(2), p, sentence))
+    if len(causes) < 3:
+        return []
+    intro = f"{LEAD}分析创建工作中这些问题出现的原因"
+    items: list[tuple[QuizItem, str]] = []
+    for number, cause, passage, sentence in asked(causes, 0):
+        others = [c[1] for c in causes if c[1] != cause and not mixed_kinds([cause, c[1]])]
+        if len(others) < 2:
+            continue
+        options, right = shuffled([cause], others[:3], rng)
+        why = f"原文：“{number}是我们……{cause}……问题”"
+        question = f"{intro}，“{number}是我们____的问题”，空格处是？"
+        items.append((make_item(CHOICE, question, cause, options, right, [passage], why), sentence_key(passage, sentence)))  # fmt: skip
+    for k, (number, cause, passage, sentence) in enumerate(asked(causes, 1)):
+        other = next(c for c in causes if c[1] != cause)
+        shown = cause if k % 2 == 0 else other[1]
+        statement = f"判断：{intro}，指出“{number}是我们{shown}的问题”。"
+        cited = [passage] + ([] if shown == cause else [other[2]])
+        why = f"原文：“{number}是我们……{cause}……问题”"
+        made = make_item(JUDGE, statement, cause, list(TRUE_FALSE), [0 if shown == cause else 1], cited, why)
+        items.append((made, sentence_key(passage, sentence)))
+    return items
+
+
+def _which_part_items(
+    parts: list[Part], phrases: list[KeyPhrase], rng: random.Random
+) -> list[tuple[QuizItem, str]]:
+    """“要以‘天花板’级别的要求来抓创建”出自哪一项“要坚持”的部署: the part whose heading stands
+    over the quoted formulation. The clause must not name a principle itself."""
+    by_heading = {p.passage.heading: p for p in parts}
+    principles = [p.principle for p in parts]
+    items: list[tuple[QuizItem, str]] = []
+    seen: set[str] = set()
+    per_part: dict[str, int] = {}
+    for phrase in phrases:
+        part = by_heading.get(phrase.passage.heading)
+        if part is None or phrase.topic != "quote" or NUMBERED_FORMULA.match(phrase.text):
+            continue
+        if len(phrase.text) < QUOTE_MIN:
+            continue  # 拖“后腿”: a figure of speech, not a formulation to place
+        if per_part.get(part.number, 0) >= PER_FORM:
+            continue  # a part's quotations, not the same four options again and again
+        clause = _clause(phrase).replace("*", "××")
+        if clause in seen or any(p in clause for p in principles):
+            continue
+        seen.add(clause)
+        per_part[part.number] = per_part.get(part.number, 0) + 1
+        shown = clause.replace("“", "‘").replace("”", "’")
+        options, right = shuffled([part.principle], [p for p in principles if p != part.principle], rng)
+        question = f"{LEAD}中“{shown}”这句话，出自哪一项“要坚持”的部署？"
+        why = f"原文见讲话第{part.number}部分“要坚持{part.principle}”：“{clause}”"
+        made = make_item(
+            CHOICE, question, part.principle, options, right, [phrase.passage, part.passage], why
+        )
+        items.append((made, sentence_key(phrase.passage, phrase.sentence)))
+    return items
+
+
+def _clause(phrase: KeyPhrase) -> str:
+    """The clause around a quoted phrase, with the clause before it when it is short."""
+    s = phrase.sentence
+    ends = [m.start() for m in _CLAUSE_END.finditer(s)]
+    start = max([e + 1 for e in ends if e < phrase.start], default=0)
+    end = min([e for e in ends if e >= phrase.start + len(phrase.text)], default=len(s))
+    while end - start < CLAUSE_MIN and start > 0:
+        start = max([e + 1 for e in ends if e < start - 1], default=0)
+    return s[start:end].strip()
