@@ -102,3 +102,22 @@ def test_the_speech_diagnosis_and_measures_are_asked(items, passages) -> None:
         assert all(len(q) >= 3 for q in re.findall(r"“([^”]+)”", quoted))  # not 拖“后腿”
     counts = Counter(i.answer for i in where)
     assert max(counts.values()) <= PER_FORM
+
+
+def test_each_headings_pairing_is_asked_once(items, passages) -> None:
+    """一、要坚持高位推动，切实解决行动迟缓、工作连续性差的问题 blanked, asked as 单选, as 多选 and
+    as a true 判断: each shows the others' answer. One form per heading, a different one each."""
+    headings = {
+        p.passage_id: p.heading for p in passages if re.match(r"^[一二三四]、要坚持", p.heading or "")
+    }
+    pairing = [
+        i
+        for i in speech(items)
+        if i.passage_id in headings and i.topic in ("structure", "principle")
+        and not re.search("项是|出自|不是|包括|顺序", i.question)
+    ]  # fmt: skip
+    per_heading = Counter(headings[i.passage_id] for i in pairing)
+    assert len(per_heading) == 4 and set(per_heading.values()) == {1}
+    assert len({(i.kind, i.topic) for i in pairing}) == 4
+    for item in pairing:  # nothing else shows the pairing: a 判断 on it is a false one
+        assert item.kind != JUDGE or item.correct == 1

