@@ -189,10 +189,12 @@ def test_feedback_lands_in_the_answer_log(server):
 
 def test_not_found_lists_material_and_reaches_organisers(server):
     client, token = member(server)
-    response = ask(client, token, "今天股市行情怎么样？")
+    # Everyday chat the material cannot answer (refused by the background check, far from the
+    # threshold: "今天股市行情怎么样？" sat on it and moved across with a scope refit).
+    response = ask(client, token, "明天天气怎么样？")
     assert "没有找到" in response.text and "/doc/" in response.text
     admin, _ = organiser(server)
-    assert "今天股市行情怎么样？" in admin.get("/organiser/gaps").text
+    assert "明天天气怎么样？" in admin.get("/organiser/gaps").text
 
 
 def test_document_view_marks_the_passage(server):
