@@ -9,7 +9,7 @@ Four kinds of evidence, each strongest somewhere else (measured in docs/benchmar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -325,8 +325,14 @@ def cut_query(query: str) -> tuple[str, bool]:
 
 def passage_sentences(passage: Passage) -> list[str]:
     """The sentences of a passage that get their own vector (long enough to mean something)."""
-    sentences = (s.strip() for s in split_sentences(passage.text))
-    return [s for s in sentences if len(s) >= MIN_SENTENCE_CHARS]
+    return list(_sentences_of(passage.text))
+
+
+@lru_cache(maxsize=16384)
+def _sentences_of(text: str) -> tuple[str, ...]:
+    """Split once per text: every question reads the sentences of ~100 candidate passages."""
+    sentences = (s.strip() for s in split_sentences(text))
+    return tuple(s for s in sentences if len(s) >= MIN_SENTENCE_CHARS)
 
 
 def sentence_units(passages: list[Passage]) -> tuple[list[str], np.ndarray]:
