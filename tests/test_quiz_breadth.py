@@ -11,6 +11,7 @@ import pytest
 
 from bot.core.quiz.generate import generate_items
 from bot.core.quiz.items import BLANK, CHOICE, JUDGE, MULTI, QuizItem
+from bot.core.quiz.outline import PLACED_PER_PART
 from bot.core.quiz.structure import PER_FORM
 
 PRINCIPLES = ("高位推动", "系统思维", "守正创新", "合力攻坚")
@@ -101,7 +102,7 @@ def test_the_speech_diagnosis_and_measures_are_asked(items, passages) -> None:
         assert item.answer in by_id[item.cited[0]].heading and not any(p in quoted for p in PRINCIPLES)
         assert all(len(q) >= 3 for q in re.findall(r"“([^”]+)”", quoted))  # not 拖“后腿”
     counts = Counter(i.answer for i in where)
-    assert max(counts.values()) <= PER_FORM
+    assert max(counts.values()) <= PLACED_PER_PART
 
 
 def test_each_headings_pairing_is_asked_once(items, passages) -> None:

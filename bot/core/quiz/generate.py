@@ -22,6 +22,14 @@ from typing import Any
 
 from bot.core.quiz.distract import Pools, distractors, last_pos, mixed_kinds
 from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, MULTI, TRUE_FALSE, QuizItem, fold, item_id
+from bot.core.quiz.narrowing import (
+    illustrative,
+    in_list,
+    only_reshuffled,
+    stock_triad,
+    stock_wordings,
+    without_list_elements,
+)
 from bot.core.quiz.outline import outline_items, problem_lists, sentence_key
 from bot.core.quiz.phrases import KeyPhrase, key_phrases
 from bot.core.quiz.structure import mapping_form, short_title, structure_items
@@ -32,7 +40,7 @@ from index.tokens import STOP_WORDS
 STEM_MAX = 72  # characters of context kept around the blank
 EXPLANATION_MAX = 150  # Telegram allows 200 for a quiz explanation; leave room for the citation
 PER_SENTENCE = 1  # items on one sentence: a second one shows the first one's answer in its stem
-FILL_TOPICS = ("formulation", "principle", "problem", "quote", "enumeration", "number")
+FILL_TOPICS = ("formulation", "principle", "problem", "quote", "enumeration", "number", "keyline")
 _ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇]+条\s*")
 
 
@@ -53,12 +61,18 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
     texts = ["\n".join(parts) for parts in documents.values()]
     items: list[QuizItem] = []
     sentence_of: dict[str, str] = {}  # item id → the sentence it asks about
+    stock = stock_wordings(phrases, _from_speech)
+    list_elements: set[str] = set()  # a law's list element (“两代表一委员”): gives way in its article
     for phrase in phrases:
         stem = _stem(phrase)
         if stem is None or phrase.topic == "problem":
             continue  # a part's problems are asked as structure items
         if phrase.topic == "formulation" and not _marked(phrase, texts):
             continue  # neither quoted nor repeated: a turn of phrase (劲往一处使), not a 提法
+        if stock_triad(phrase, _from_speech(phrase)) or (phrase.topic == "formulation" and phrase.text in stock):
+            continue  # 为人民服务，对人民负责，____: filled from the rhythm
+        if illustrative(phrase):
+            continue  # a slogan in an example (就像看见火锅就知道是重庆), not a point the speech makes
         made = _multi(phrase, pools, rng) if MULTI in settings.kinds else None
         if made is not None:
             items.append(made)
@@ -66,14 +80,20 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
         if phrase.topic == "enumeration" and not _middle_of_list(phrase):
             continue  # one more item per list: its middle one, pinned down from both sides
         options = distractors(phrase, pools, stem, rng)
+        if _from_speech(phrase) and only_reshuffled(phrase, [d for d in options if pools.belongs(phrase, d)][:3]):
+            continue  # 敢闯敢试 among 敢想敢试 / 敢闯敢干: wording, not content
         # one item per phrase, the most telling kind that works: the same sentence asked three
         # ways is one question three times
         order = (CHOICE, JUDGE, FILL) if phrase.topic == "formulation" else (CHOICE, FILL, JUDGE)
+        if phrase.topic == "keyline":
+            order = (FILL,)  # 以____为主线: the stem pins it down; no list of rival main lines exists
         for kind in (k for k in order if k in settings.kinds):
             made = _make(kind, phrase, stem, options, pools, rng)
             if made is not None:
                 items.append(made)
                 sentence_of[made.item_id] = phrase.passage.passage_id + phrase.sentence
+                if phrase.topic == "quote" and not _from_speech(phrase) and in_list(phrase):
+                    list_elements.add(made.item_id)
                 break
     items += [i for i in structure_items(passages, rng, _outsiders(phrases)) if i.kind in settings.kinds]
     if MULTI in settings.kinds:
@@ -86,7 +106,8 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
         if made.kind in settings.kinds:
             items.append(made)
             sentence_of[made.item_id] = key
-    return _few_per_form(_few_per_sentence(_worthwhile(_unique(items), passages), sentence_of))
+    kept = _few_per_form(_few_per_sentence(_worthwhile(_unique(items), passages), sentence_of))
+    return without_list_elements(kept, list_elements)
 
 
 def _few_per_form(items: list[QuizItem]) -> list[QuizItem]:
@@ -148,14 +169,23 @@ def _few_per_sentence(items: list[QuizItem], sentence_of: dict[str, str]) -> lis
     for item in items:
         if item.item_id in sentence_of:  # structure items cite headings, not one sentence
             by_sentence.setdefault(sentence_of[item.item_id], []).append(item)
-    kept = [i for group in by_sentence.values() for i in sorted(group, key=rank)[:PER_SENTENCE]]
-    shown = {  # 世界菌乡's stem shows “铸牢中华民族共同体意识主题教育馆”: the item on 铸牢… gives way
-        max(a, b, key=rank).item_id
-        for a in kept
-        for b in kept
-        if a is not b and a.passage_id == b.passage_id and b.answer in a.question
-    }
-    keep = {i.item_id for i in kept} - shown
+    given_away: set[str] = set()
+    while True:  # the sentence of an item that gives way asks its next best item instead
+        kept = [
+            i
+            for group in by_sentence.values()
+            for i in sorted((g for g in group if g.item_id not in given_away), key=rank)[:PER_SENTENCE]
+        ]
+        shown = {  # 世界菌乡's stem shows “铸牢中华民族共同体意识主题教育馆”: the item on 铸牢… gives way
+            max(a, b, key=rank).item_id
+            for a in kept
+            for b in kept
+            if a is not b and a.passage_id == b.passage_id and b.answer in a.question
+        }
+        if not shown:
+            break
+        given_away |= shown
+    keep = {i.item_id for i in kept}
     return [i for i in items if i.item_id not in sentence_of or i.item_id in keep]
 
 

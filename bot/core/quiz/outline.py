@@ -16,7 +16,8 @@ import re
 from bot.core.quiz.distract import mixed_kinds
 from bot.core.quiz.items import CHOICE, JUDGE, TRUE_FALSE, QuizItem
 from bot.core.quiz.key_phrase import KeyPhrase
-from bot.core.quiz.structure import PER_FORM, Part, asked, make_item, shuffled, speech_parts
+from bot.core.quiz.narrowing import illustrative
+from bot.core.quiz.structure import Part, asked, make_item, shuffled, speech_parts
 from bot.core.quiz.worth import NUMBERED_FORMULA, SPEECH_WORD
 from corpus.chunking import split_sentences
 from corpus.model import Passage
@@ -26,6 +27,10 @@ _CAUSE = re.compile(r"([一二三四五六七八九十])是我们(?:的)?([\u4e0
 _PROBLEM_LIST = re.compile(r"([^,，。；;:：“”]+?)等(?:[\d一二三四五六七八九十]+个方面的)?问题")
 _CLAUSE_END = re.compile(r"[,，;；。！？!?]")
 QUOTE_MIN = 3  # “天花板”, “一盘棋”, “突击型”
+# What a part's body says in its own forms: quotations (“两张皮”), lists (经济、政治、文化、社会、
+# 生态), parallel clauses (团结才能胜利，奋斗才会成功); each sentence is asked once anyway.
+PLACED = ("quote", "enumeration", "formulation")
+PLACED_PER_PART = 4
 CLAUSE_MIN = 12  # a clause shorter than this gets the clause before it as context
 
 
@@ -111,11 +116,11 @@ def _which_part_items(
     per_part: dict[str, int] = {}
     for phrase in phrases:
         part = by_heading.get(phrase.passage.heading)
-        if part is None or phrase.topic != "quote" or NUMBERED_FORMULA.match(phrase.text):
+        if part is None or phrase.topic not in PLACED or NUMBERED_FORMULA.match(phrase.text):
             continue
-        if len(phrase.text) < QUOTE_MIN:
+        if len(phrase.text) < QUOTE_MIN or illustrative(phrase):
             continue  # 拖“后腿”: a figure of speech, not a formulation to place
-        if per_part.get(part.number, 0) >= PER_FORM:
+        if per_part.get(part.number, 0) >= PLACED_PER_PART:
             continue  # a part's quotations, not the same four options again and again
         clause = _clause(phrase).replace("*", "××")
         if clause in seen or any(p in clause for p in principles):

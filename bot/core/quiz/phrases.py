@@ -23,6 +23,10 @@ _PRINCIPLE = re.compile(rf"^[一二三四五六七八九十]、要坚持([{_CJK}
 _ITEM_START = rf"(?:(?<![{_CJK}])|(?<=[的是为括了和与及把将对在即作等以从向到由于含：:]))"
 _NUMERAL = "〇零一二三四五六七八九十百千两"
 _UNITS = "周岁|个月|小时|分钟|年|个|次|日|天|周|位|名|人|倍|岁|项|条|户|%"
+# What the material itself names as the main line or the aim of the work (以铸牢中华民族共同体
+# 意识为主线; 以群众得到更多实惠为出发点和落脚点): its key formulations, stated outright. Not
+# 以X为导向: 以解决问题为导向 is filled from the stock phrase 问题导向.
+_NAMED_LINE = re.compile(rf"以([{_CJK}“”]{{4,20}}?)为(?:工作)?(?:主线|出发点和落脚点|根本遵循)")
 _NUMBER = re.compile(rf"(?<![第\d{_NUMERAL}.])(\d{{1,4}}|[{_NUMERAL}]{{1,5}})({_UNITS})(?!之)")
 
 
@@ -38,6 +42,7 @@ def key_phrases(passages: list[Passage]) -> list[KeyPhrase]:
             out += _principles(passage, sentence)
             out += _enumerations(passage, sentence)
             out += _numbers(passage, sentence)
+            out += _named_lines(passage, sentence)
     return out
 
 
@@ -84,6 +89,17 @@ def _enumerations(passage: Passage, sentence: str) -> list[KeyPhrase]:
                     )
                 )
                 offset += len(item) + 1
+    return found
+
+
+def _named_lines(passage: Passage, sentence: str) -> list[KeyPhrase]:
+    """以X为主线: X is the formulation; the blank keeps 为主线 in the stem, so it is pinned down."""
+    found = []
+    for m in _NAMED_LINE.finditer(sentence):
+        text = m.group(1).strip("“”")
+        start = sentence.find(text, m.start(1))
+        if "“" not in text and "”" not in text and "*" not in text:
+            found.append(KeyPhrase(text, "keyline", "keyline", passage, sentence, start))
     return found
 
 
