@@ -84,7 +84,7 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
             continue  # 敢闯敢试 among 敢想敢试 / 敢闯敢干: wording, not content
         # one item per phrase, the most telling kind that works: the same sentence asked three
         # ways is one question three times
-        order = (CHOICE, JUDGE, FILL) if phrase.topic == "formulation" else (CHOICE, FILL, JUDGE)
+        order: tuple[str, ...] = (CHOICE, JUDGE, FILL) if phrase.topic == "formulation" else (CHOICE, FILL, JUDGE)
         if phrase.topic == "keyline":
             order = (FILL,)  # 以____为主线: the stem pins it down; no list of rival main lines exists
         for kind in (k for k in order if k in settings.kinds):
