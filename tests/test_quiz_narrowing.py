@@ -35,6 +35,8 @@ def test_rules_recognise_the_failure_classes() -> None:
     assert not only_reshuffled(slogan, ["敢想敢试", "敢作敢为"]) and not only_reshuffled(slogan, [])
     aside = _phrase("以商养文", "就像看见火锅就知道是重庆一样,形成“以商养文”的良性循环。", topic="quote")
     assert illustrative(aside) and not illustrative(slogan)
+    after = _phrase("以商养文", "比如资金为什么不统筹呢?结合特色,形成“以商养文”的循环。", topic="quote")
+    assert not illustrative(after)  # the example ended with its question
     listed = _phrase("两代表一委员", "发挥群团组织、社会组织和“两代表一委员”、社会工作者等作用", topic="quote")
     alone = _phrase("枫桥经验", "坚持和发展新时代“枫桥经验”，积极协调处理", topic="quote")
     assert in_list(listed) and not in_list(alone)
@@ -77,6 +79,7 @@ def test_the_body_of_each_part_is_placed_by_its_lists_and_parallel_clauses(items
     shown = [re.search(r"“(.+?)”这句话", i.question).group(1) for i in where]
     assert any("、" in s and "‘" not in s for s in shown)  # a list: 基层党建、乡村振兴、基层治理
     assert any(re.search(r"[,，]", s) and "‘" not in s and "、" not in s for s in shown)  # parallel clauses
+    assert any("野生菌、彝绣、月琴" in s for s in shown)  # a list whose items differ in length
     assert {i.answer for i in where} == {"高位推动", "系统思维", "守正创新", "合力攻坚"}  # every part
     for item in where:
         assert item.answer in by_id[item.cited[-1]].heading

@@ -38,7 +38,8 @@ def only_reshuffled(phrase: KeyPhrase, candidates: list[str]) -> bool:
 
 def illustrative(phrase: KeyPhrase) -> bool:
     """A slogan inside an illustration (就像看见火锅就知道是重庆……“以商养文，以文促商”)."""
-    return phrase.topic in ("quote", "formulation") and ASIDE.search(phrase.sentence) is not None
+    lead_in = re.split(r"[?？!！]", phrase.sentence[: phrase.start])[-1]  # 比如……呢? ends its example
+    return phrase.topic in ("quote", "formulation") and ASIDE.search(lead_in) is not None
 
 
 def in_list(phrase: KeyPhrase) -> bool:

@@ -25,12 +25,13 @@ from corpus.model import Passage
 LEAD = "县委中心组学习会议讲话"
 _CAUSE = re.compile(r"([一二三四五六七八九十])是我们(?:的)?([\u4e00-\u9fff]{1,10}?)的?问题")
 _PROBLEM_LIST = re.compile(r"([^,，。；;:：“”]+?)等(?:[\d一二三四五六七八九十]+个方面的)?问题")
+_LOOSE_LIST = re.compile(r"(?<=[的是以把和与])([\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4}){2,})等")
 _CLAUSE_END = re.compile(r"[,，;；。！？!?]")
 QUOTE_MIN = 3  # “天花板”, “一盘棋”, “突击型”
 # What a part's body says in its own forms: quotations (“两张皮”), lists (经济、政治、文化、社会、
 # 生态), parallel clauses (团结才能胜利，奋斗才会成功); each sentence is asked once anyway.
 PLACED = ("quote", "enumeration", "formulation")
-PLACED_PER_PART = 4
+PLACED_PER_PART = 8  # generated; one item per sentence keeps fewer
 CLAUSE_MIN = 12  # a clause shorter than this gets the clause before it as context
 
 
@@ -47,7 +48,21 @@ def outline_items(
     parts = speech_parts(speech)
     if len(parts) < 3:
         return []
-    return _cause_items(speech, rng) + _which_part_items(parts, phrases, rng)
+    return _cause_items(speech, rng) + _which_part_items(parts, phrases + _loose_lists(speech), rng)
+
+
+def _loose_lists(speech: list[Passage]) -> list[KeyPhrase]:
+    """Lists whose items differ in length (野生菌、彝绣、月琴等): the equal-length finder misses them,
+    yet they are one list of one kind, and the part they stand in is worth knowing."""
+    found = []
+    for p in speech:
+        for raw in split_sentences(p.text):
+            sentence = raw.strip().split("\n")[-1].strip()
+            for m in _LOOSE_LIST.finditer(sentence):
+                listed = m.group(1).split("、")
+                if len({len(x) for x in listed}) > 1:
+                    found.append(KeyPhrase(listed[0], "enumeration", "loose", p, sentence, m.start(1), siblings=tuple(listed[1:])))  # fmt: skip
+    return found
 
 
 def problem_lists(passages: list[Passage]) -> list[tuple[Passage, str, list[str], int]]:
