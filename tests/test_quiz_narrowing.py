@@ -80,6 +80,7 @@ def test_the_body_of_each_part_is_placed_by_its_lists_and_parallel_clauses(items
     assert any("、" in s and "‘" not in s for s in shown)  # a list: 基层党建、乡村振兴、基层治理
     assert any(re.search(r"[,，]", s) and "‘" not in s and "、" not in s for s in shown)  # parallel clauses
     assert any("野生菌、彝绣、月琴" in s for s in shown)  # a list whose items differ in length
+    assert any("最重要的" in s for s in shown)  # where a part says what matters
     assert {i.answer for i in where} == {"高位推动", "系统思维", "守正创新", "合力攻坚"}  # every part
     for item in where:
         assert item.answer in by_id[item.cited[-1]].heading

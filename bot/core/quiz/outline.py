@@ -26,6 +26,7 @@ LEAD = "县委中心组学习会议讲话"
 _CAUSE = re.compile(r"([一二三四五六七八九十])是我们(?:的)?([\u4e00-\u9fff]{1,10}?)的?问题")
 _PROBLEM_LIST = re.compile(r"([^,，。；;:：“”]+?)等(?:[\d一二三四五六七八九十]+个方面的)?问题")
 _LOOSE_LIST = re.compile(r"(?<=[的是以把和与])([\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4}){2,})等")
+_POINT = re.compile(r"最重要的|必须要|才能|关键在于|就是要")
 _CLAUSE_END = re.compile(r"[,，;；。！？!?]")
 QUOTE_MIN = 3  # “天花板”, “一盘棋”, “突击型”
 # What a part's body says in its own forms: quotations (“两张皮”), lists (经济、政治、文化、社会、
@@ -48,7 +49,20 @@ def outline_items(
     parts = speech_parts(speech)
     if len(parts) < 3:
         return []
-    return _cause_items(speech, rng) + _which_part_items(parts, phrases + _loose_lists(speech), rng)
+    return _cause_items(speech, rng) + _which_part_items(parts, phrases + _loose_lists(speech) + _stated_points(speech), rng)
+
+
+def _stated_points(speech: list[Passage]) -> list[KeyPhrase]:
+    """Clauses where a part says what matters (最重要的就是讲团结; 是必须要完成的政治任务; 定位高,
+    才能起点高): the point of the part in its own words, asked as where it stands."""
+    found = []
+    for p in speech:
+        for raw in split_sentences(p.text):
+            sentence = raw.strip().split("\n")[-1].strip()
+            for m in _POINT.finditer(sentence):
+                end = next((e.start() for e in _CLAUSE_END.finditer(sentence, m.end())), len(sentence))
+                found.append(KeyPhrase(sentence[m.start() : end], "formulation", "point", p, sentence, m.start()))
+    return found
 
 
 def _loose_lists(speech: list[Passage]) -> list[KeyPhrase]:
