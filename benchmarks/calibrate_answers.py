@@ -52,7 +52,7 @@ def main() -> int:
     questions = [q for q in load_all() if q.in_scope]
     groups: list[tuple[Question, np.ndarray, np.ndarray, list[str]]] = []
     for question in questions:
-        result = assistant.index.search(question.q, assistant.encoder, k=5)
+        result = assistant.retrieve(question.q, k=5)
         found = assistant.sentence_candidates(result)
         if not found:
             continue

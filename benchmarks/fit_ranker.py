@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_sets import load_bench_sets  # noqa: E402
 from benchmarks.question_sets import load_all  # noqa: E402
+from bot.core.answer_cue import answer_near_flags  # noqa: E402
 from corpus.model import Passage  # noqa: E402
 from index.encoder import Encoder  # noqa: E402
 from index.fusion import FusionWeights  # noqa: E402
@@ -66,7 +67,7 @@ def groups(
     vectors = [encoder.encode_queries([text])[0] for text in texts]
     out = []
     for i, (text, vector) in enumerate(zip(texts, vectors)):
-        table = index.candidate_table(text, vector)
+        table = index.candidate_table(text, vector, answer_check=answer_near_flags)
         if table is None:
             continue
         rows, columns = table[0], table[1]

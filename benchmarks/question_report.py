@@ -138,6 +138,7 @@ def ranking_latency(assistant, repeats: int = 3) -> None:
     """
     import time
 
+    from bot.core.answer_cue import answer_near_flags
     from index.hybrid import cut_query
 
     index = assistant.index
@@ -148,7 +149,7 @@ def ranking_latency(assistant, repeats: int = 3) -> None:
         for _ in range(repeats):
             for text, vector in zip(texts, vectors):
                 started = time.perf_counter()
-                index.search_vector(text, vector, 5, ranker=ranker)
+                index.search_vector(text, vector, 5, ranker=ranker, answer_check=answer_near_flags)
                 times.append((time.perf_counter() - started) * 1000)
         print(
             f"search after encoding, {label}: p50 {np.median(times):.2f} ms, p95 {np.percentile(times, 95):.2f} ms"

@@ -92,7 +92,7 @@ def run(assistant, questions: list[Question], answers: bool = True) -> list[Outc
     """
     out = []
     for question in questions:
-        result = assistant.index.search(question.q, assistant.encoder, k=5)
+        result = assistant.retrieve(question.q, k=5)
         texts = [hit.passage.text for hit in result.hits]
         probability = assistant.scope.probability(result, assistant.material_knows)
         out.append(

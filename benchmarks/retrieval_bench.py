@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.bench_sets import load_bench_sets  # noqa: E402
 from benchmarks.question_report import compare  # noqa: E402
 from benchmarks.question_sets import load_all  # noqa: E402
+from bot.core.answer_cue import answer_near_flags  # noqa: E402
 from corpus.model import Passage  # noqa: E402
 from index.encoder import normalize_rows  # noqa: E402
 from index.evaluation import SINGLE_RETRIEVERS, evaluate  # noqa: E402
@@ -141,11 +142,11 @@ def synthetic_100k(assistant, size: int = 100_000) -> None:
     )
     questions = [q.q for q in load_all()]
     for q in questions[:5]:
-        index.search(q, assistant.encoder)
+        index.search(q, assistant.encoder, answer_check=answer_near_flags)
     times = []
     for q in questions:
         started = time.perf_counter()
-        index.search(q, assistant.encoder)
+        index.search(q, assistant.encoder, answer_check=answer_near_flags)
         times.append((time.perf_counter() - started) * 1000)
     print(
         f"search at {size} passages (query encoding included): p50 {pct(times, 50):.1f} ms, p95 {pct(times, 95):.1f} ms"

@@ -22,6 +22,7 @@ from index.keywords import KeywordIndex
 from index.query_plan import QueryPlan, plan_query
 from index.ranker import (
     BASE_FEATURES,
+    AnswerCheck,
     LinearRanker,
     answer_near,
     bigram_overlap,
@@ -151,10 +152,12 @@ class HybridIndex:
         k: int = 5,
         weights: FusionWeights | None = None,
         ranker: LinearRanker | None = None,
+        answer_check: AnswerCheck | None = None,
     ) -> SearchResult:
         """Top-k passages for `query`; `weights` or `ranker` override the index's ranking."""
         text, truncated = cut_query(query)
-        return self.search_vector(text, encoder.encode_queries([text])[0], k, weights, truncated, ranker)
+        vector = encoder.encode_queries([text])[0]
+        return self.search_vector(text, vector, k, weights, truncated, ranker, answer_check)
 
     def search_vector(
         self,
@@ -164,13 +167,15 @@ class HybridIndex:
         weights: FusionWeights | None = None,
         truncated: bool = False,
         ranker: LinearRanker | None = None,
+        answer_check: AnswerCheck | None = None,
     ) -> SearchResult:
         """Search with an already encoded query (lets callers encode many questions at once).
 
         `weights` (the issue-2 fusion) or `ranker` override the index's ranking, for comparisons.
+        `answer_check`: the bot core's answer-kind test for the ranker's answer_near cue.
         """
         ranker = LinearRanker.from_fusion(weights) if weights else ranker or self.ranking()
-        table = self.candidate_table(query, q, ranker.features != BASE_FEATURES)
+        table = self.candidate_table(query, q, ranker.features != BASE_FEATURES, answer_check)
         if table is None:
             return SearchResult(query, [], _empty_evidence(query), truncated, q)
         rows, columns, dense, sentence, best_sentence, word_scores = table
@@ -199,7 +204,9 @@ class HybridIndex:
         """The fitted ranker for this index's model, or the tuned fusion without one."""
         return self.ranker or shipped_ranker(self.model) or LinearRanker.from_fusion(self.weights)
 
-    def candidate_table(self, query: str, q: np.ndarray, cues: bool = True) -> CandidateTable | None:
+    def candidate_table(
+        self, query: str, q: np.ndarray, cues: bool = True, answer_check: AnswerCheck | None = None
+    ) -> CandidateTable | None:
         """Candidate rows and their feature columns (what a ranker scores; fit_ranker fits on it)."""
         word_scores = self.words.scores(self.words.query_tokens(query))
         bigram_scores = self.bigrams.scores(self.bigrams.query_tokens(query))
@@ -227,7 +234,7 @@ class HybridIndex:
             texts = [self.passages[r].text for r in rows]
             columns |= cue_features(plan, rows, self.structure, texts, self._title_overlap(query, rows))
             fused = LinearRanker.from_fusion(self.weights).score(columns)
-            columns["answer_near"] = answer_near(query, texts, fused)
+            columns["answer_near"] = answer_near(query, texts, fused, answer_check)
         return rows, columns, dense, sentence, best_sentence, word_scores
 
     def _keyword_scores(self, text: str) -> np.ndarray:

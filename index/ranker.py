@@ -42,7 +42,6 @@ FEATURES = (
 ANSWER_CHECK_TOP = 10  # candidates (by fusion) checked for an answer of the asked kind
 # (question, passage texts) → per text: holds an answer of the kind asked, next to its words.
 AnswerCheck = Callable[[str, list[str]], list[bool]]
-_answer_check: list[AnswerCheck] = []
 _ENUMERATION = "一二三四五六七八九十"
 _DEFINITION = re.compile(r"所称|是指|指的是")
 # Units that name the document's own numbering; "第二个/第二点" may also mean a listed 二是….
@@ -85,29 +84,19 @@ def shipped_ranker(model: str) -> LinearRanker | None:
     return ranker if ranker.model == model else None
 
 
-def use_answer_check(check: AnswerCheck | None) -> AnswerCheck | None:
-    """Set the answer-kind check (the bot core's; the index layer cannot import it); None: off.
-
-    Returns the check it replaces, so a caller can put it back.
-    """
-    previous = _answer_check[0] if _answer_check else None
-    _answer_check.clear()
-    if check is not None:
-        _answer_check.append(check)
-    return previous
-
-
-def answer_near(query: str, texts: list[str], fused: np.ndarray) -> np.ndarray:
+def answer_near(query: str, texts: list[str], fused: np.ndarray, check: AnswerCheck | None) -> np.ndarray:
     """1 for the fusion's best candidates that hold an answer of the asked kind, else 0.
 
-    Only the best few are read (the check tags words, too slow for every candidate), which is
-    where it matters: it reorders the top, it cannot lift a passage from far down.
+    `check` is the bot core's answer-kind test (bot.core.answer_cue; the index layer cannot
+    import it), passed in by the caller; None turns the cue off. Only the best few are read (the
+    check tags words, too slow for every candidate), which is where it matters: it reorders the
+    top, it cannot lift a passage from far down.
     """
     out = np.zeros(len(texts), dtype=np.float32)
-    if not _answer_check or not texts:
+    if check is None or not texts:
         return out
     top = np.argsort(-fused, kind="stable")[:ANSWER_CHECK_TOP]
-    flags = _answer_check[0](query, [texts[i] for i in top])
+    flags = check(query, [texts[i] for i in top])
     out[top[np.array(flags, dtype=bool)]] = 1.0
     return out
 

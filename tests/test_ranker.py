@@ -67,7 +67,7 @@ def test_the_shipped_model_names_known_features() -> None:
 
 
 def test_the_answer_kind_cue_marks_only_checked_candidates_among_the_best(index: HybridIndex) -> None:
-    from index.ranker import ANSWER_CHECK_TOP, answer_near, use_answer_check
+    from index.ranker import ANSWER_CHECK_TOP, answer_near
 
     texts = [f"第{i}段，共{i}人" if i % 2 else f"第{i}段" for i in range(ANSWER_CHECK_TOP + 4)]
     fused = np.arange(len(texts), dtype=np.float32)  # the last ones are the best
@@ -77,13 +77,8 @@ def test_the_answer_kind_cue_marks_only_checked_candidates_among_the_best(index:
         seen.append(candidates)
         return ["人" in t for t in candidates]
 
-    previous = use_answer_check(holds_number)
-    try:
-        marked = answer_near("有多少人？", texts, fused)
-        use_answer_check(None)
-        unchecked = answer_near("有多少人？", texts, fused)
-    finally:
-        use_answer_check(previous)
+    marked = answer_near("有多少人？", texts, fused, holds_number)
+    unchecked = answer_near("有多少人？", texts, fused, None)
     assert len(seen[0]) == ANSWER_CHECK_TOP  # only the best are read
     best = set(np.argsort(-fused)[:ANSWER_CHECK_TOP].tolist())
     assert {int(i) for i in np.flatnonzero(marked)} == {i for i in best if "人" in texts[i]}

@@ -1,7 +1,7 @@
 """The ranker's answer-kind cue: does a passage hold an answer of the kind the question asks for?
 
 The check lives with the answer kinds (bot/core/answer_types.py); the index cannot import the
-bot core, so the assistant hands this function to the ranker (index.ranker.use_answer_check).
+bot core, so the assistant passes this function to each search (`answer_check`).
 Why a ranking cue: asked "总书记给当地群众回过几次信", the passage that says 三次…回信 is the
 answer, and the introduction that names the general secretary without any count is not, however
 close its wording.

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from bot.core.answer_cue import answer_near_flags
 from bot.core.answer_sentences import (
     AnswerModel,
     Candidate,
@@ -70,7 +73,7 @@ class Assistant:
                 out.append(item)
                 continue
             text, truncated = next(cuts)
-            result = self.index.search_vector(text, next(vectors), max(k, 1), truncated=truncated)
+            result = self.search(text, next(vectors), k, truncated)
             out.append(self._answer(item, result, k))
         return out
 
@@ -80,6 +83,17 @@ class Assistant:
         if self._tables is None or self._tables.index is not self.index:
             self._tables = IndexTables(self.index)
         return self._tables
+
+    def retrieve(self, question: str, k: int = 5) -> SearchResult:
+        """What `ask` retrieves for a question, without answering (benchmarks, tests)."""
+        text, truncated = cut_query(question)
+        return self.search(text, self.encoder.encode_queries([text])[0], k, truncated)
+
+    def search(self, text: str, vector: np.ndarray, k: int, truncated: bool = False) -> SearchResult:
+        """The index's search with the ranker's answer-kind cue (the check lives in the bot core)."""
+        return self.index.search_vector(
+            text, vector, max(k, 1), truncated=truncated, answer_check=answer_near_flags
+        )
 
     def material_knows(self, term: str) -> bool:
         """Does the material use this word anywhere (looked up in the index's vocabularies)."""
@@ -136,7 +150,7 @@ class Assistant:
             return []
         lines, given = [], {answered}
         for ask, vector in zip(asks, self.encoder.encode_queries([cut_query(a)[0] for a in asks])):
-            own = self.index.search_vector(ask, vector, max(k, 1))
+            own = self.search(ask, vector, k)
             if not own.hits or self.scope.probability(own, self.material_knows) < self.scope.model.threshold:
                 continue
             pick = choose(self.answers, candidates(ask, own.hits, vector, self.tables.vectors))

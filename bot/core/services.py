@@ -183,14 +183,10 @@ class Services:
         return chat
 
     def _open_assistant(self) -> Assistant:
-        from bot.core.answer_cue import answer_near_flags
         from bot.core.answering import Assistant
         from bot.core.scope import load_scope_judge
-        from index.ranker import use_answer_check
         from index.store import load_index
         from index.tokens import warm_up
-
-        use_answer_check(answer_near_flags)
 
         # The tokenizer dictionaries load while torch loads the model (cold start is what users wait for).
         warming = threading.Thread(target=warm_up, args=(self.settings.cache_dir,), name="warm-up", daemon=True)
