@@ -309,12 +309,12 @@ class HybridIndex:
             return {"known_terms": 0.0, "matched_terms": 0.0, "cjk": cjk}
         top_text = normalize("\n".join(p.index_text() for p in top))
         return {
-            "known_terms": sum(w for t, w in terms.items() if self._knows(t)) / total,
+            "known_terms": sum(w for t, w in terms.items() if self.knows(t)) / total,
             "matched_terms": sum(w for t, w in terms.items() if t in top_text) / total,
             "cjk": cjk,
         }
 
-    def _knows(self, term: str) -> bool:
+    def knows(self, term: str) -> bool:
         """Does the term occur in the material? Its word, or all its character pairs, are indexed.
 
         Looked up in the BM25 vocabularies (constant time at any size) rather than by scanning text.

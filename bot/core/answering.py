@@ -97,7 +97,7 @@ class Assistant:
 
     def material_knows(self, term: str) -> bool:
         """Does the material use this word anywhere (looked up in the index's vocabularies)."""
-        return self.index._knows(term)
+        return self.index.knows(term)
 
     def named_documents(self, question: str) -> set[str]:
         """The doc_ids of the documents a question names (讲话, 书记 → the speech; a law's title)."""
