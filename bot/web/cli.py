@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import sys
 from pathlib import Path
 
 from bot.core.settings import Settings
-from bot.web.config import DEFAULT_HOST, DEFAULT_PORT, WebConfigError, web_settings
+from bot.web.config import DEFAULT_HOST, DEFAULT_PORT, WebConfigError, WebSettings, web_settings
 
 EXIT_USAGE = 2
 
@@ -37,32 +36,27 @@ def _address_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", type=Path, help="索引目录（默认使用内置语料和上传资料的索引）")
 
 
-def _settings(args: argparse.Namespace, core: Settings):
+def _settings(args: argparse.Namespace, core: Settings) -> WebSettings | None:
+    """The page's settings, or None after saying in Chinese why it cannot start."""
     from bot.web.server import check_can_start
 
-    settings = web_settings(core, args.host, args.port, args.index)
-    check_can_start(settings)
+    try:
+        settings = web_settings(core, args.host, args.port, args.index)
+        check_can_start(settings)
+    except WebConfigError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return None
     return settings
 
 
 def run_web(args: argparse.Namespace, core: Settings) -> int:
-    from bot.core.services import build_services
-    from bot.terminal.output import announce_first_build
-    from bot.web.server import exit_cleanly_on_sigterm, serve
-    from bot.web.services import open_web_services
+    """The page alone, even when a bot token is configured (`serve` runs both)."""
+    from bot.web.serve_both import run_both
 
-    try:
-        settings = _settings(args, core)
-    except WebConfigError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+    settings = _settings(args, core)
+    if settings is None:
         return EXIT_USAGE
-    print("正在加载模型和索引…", file=sys.stderr, flush=True)
-    core_services = build_services(core, index_dir=args.index)
-    announce_first_build(core_services)
-    services = open_web_services(settings, core_services)
-    exit_cleanly_on_sigterm()
-    asyncio.run(serve(services, settings))
-    return 0
+    return run_both(settings, core, args.index, with_bot=False)
 
 
 def add_organiser(args: argparse.Namespace, core: Settings) -> int:
@@ -91,9 +85,9 @@ def add_organiser(args: argparse.Namespace, core: Settings) -> int:
 def run_serve(args: argparse.Namespace, core: Settings) -> int:
     from bot.web.serve_both import run_both
 
-    try:
-        settings = _settings(args, core)
-    except WebConfigError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+    settings = _settings(args, core)
+    if settings is None:
         return EXIT_USAGE
-    return run_both(settings, core, args.index)
+    if not core.token:
+        print("未设置 TELEGRAM_BOT_TOKEN：只启动学习网页。", file=sys.stderr, flush=True)
+    return run_both(settings, core, args.index, with_bot=bool(core.token))

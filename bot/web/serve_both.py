@@ -1,4 +1,5 @@
-"""`policybot serve`: the web page and, when a token is configured, the Telegram bot in one process.
+"""`policybot web` and `policybot serve`: the web page and, for `serve` with a token, the Telegram bot
+beside it in one process.
 
 Both front ends get the same services: one model and index in memory, one answer log, one rate
 limiter, and a document change made on either reaches both.
@@ -19,19 +20,20 @@ from bot.web.services import open_web_services
 log = logging.getLogger("policybot.web")
 
 
-def run_both(settings: WebSettings, core: Settings, index_dir: Path | None) -> int:
+def run_both(settings: WebSettings, core: Settings, index_dir: Path | None, with_bot: bool) -> int:
+    """Serve the page, and with `with_bot` the Telegram bot beside it, until SIGTERM or Ctrl+C."""
     from bot import logging_setup
     from bot.core.services import build_services
+    from bot.terminal.output import announce_first_build
 
-    if not core.token:
-        print("未设置 TELEGRAM_BOT_TOKEN：只启动学习网页。", file=sys.stderr, flush=True)
-    else:
+    if with_bot:
         logging_setup.configure(verbose=True, secrets=core.secrets())
     print("正在加载模型和索引…", file=sys.stderr, flush=True)
     core_services = build_services(core, index_dir=index_dir)
+    announce_first_build(core_services)
     services = open_web_services(settings, core_services)
     exit_cleanly_on_sigterm()
-    if not core.token:
+    if not with_bot:
         asyncio.run(serve(services, settings))
         return 0
 
