@@ -23,6 +23,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -168,26 +170,32 @@ def live_runs(url: str, access_code: str, phones: int, questions: int, runs: int
           f"revealed {med(0, 'revealed_max'):.3f} s")  # fmt: skip
 
 
+
+@contextmanager
+def seeded_server(prefix: str, access_code: str, organiser: bool) -> Iterator[WebServer]:
+    """`policybot web` over a data folder of its own, seeded with the usual index, then stopped."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        data = Path(tmp) / "data"
+        data.mkdir()
+        print(f"seeded from {seed_data_dir(data)}", flush=True)
+        if organiser:
+            assert cli(data, "web", "add-organiser", ORGANISER[0], stdin=ORGANISER[1] + "\n").returncode == 0
+        server = WebServer(data, Path(tmp) / "web.log", {"POLICYBOT_WEB_ACCESS_CODE": access_code})
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--phones", type=int, default=50)
     parser.add_argument("--questions", type=int, default=5)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="live-bench-") as tmp:
-        data = Path(tmp) / "data"
-        data.mkdir()
-        print(f"seeded from {seed_data_dir(data)}", flush=True)
-        assert cli(data, "web", "add-organiser", ORGANISER[0], stdin=ORGANISER[1] + "\n").returncode == 0
-        access_code = "live-bench-2024"
-        server = WebServer(data, Path(tmp) / "web.log", {"POLICYBOT_WEB_ACCESS_CODE": access_code})
-        server.start()
-        try:
-            live_runs(server.url, access_code, args.phones, args.questions, args.runs)
-        finally:
-            server.stop()
+    with seeded_server("live-bench-", "live-bench-2024", organiser=True) as server:
+        live_runs(server.url, "live-bench-2024", args.phones, args.questions, args.runs)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -23,11 +22,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bot_harness import seed_data_dir  # noqa: E402
-from benchmarks.live_bench import live_runs  # noqa: E402
+from benchmarks.live_bench import live_runs, seeded_server  # noqa: E402
 from benchmarks.question_sets import load_all  # noqa: E402
 from tests.web.conftest import csrf_of  # noqa: E402
-from tests.web.server import ORGANISER, WebServer, cli  # noqa: E402
 
 CODE = "bench-code-2024"
 TIMEOUT = 120.0
@@ -84,34 +81,22 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--phones", type=int, default=50, help="phones in the live session (0: skip it)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="web-bench-") as tmp:
-        data = Path(tmp) / "data"
-        data.mkdir()
-        print(f"seeded from {seed_data_dir(data)}", flush=True)
-        settings = {"POLICYBOT_WEB_ACCESS_CODE": CODE}
-        if args.phones:  # the live session is run by an organiser
-            assert cli(data, "web", "add-organiser", ORGANISER[0], stdin=ORGANISER[1] + "\n").returncode == 0
-        server = WebServer(data, Path(tmp) / "web.log", settings)
-        server.start()
-        try:
-            runs = []
-            for run in range(args.runs):
-                result = asyncio.run(load_run(server.url, args.members, args.questions, run * 7))
-                runs.append(result)
-                print(f"run {run + 1}: answered {result['answered']}/{result['asked']}  "
-                      f"p50 {result['p50']:.3f} s  p95 {result['p95']:.3f} s  max {result['max']:.3f} s  "
-                      f"baseline (one member alone) p50 {result['baseline_p50']:.3f} s", flush=True)  # fmt: skip
-            print(f"median of {args.runs} runs: {args.members} members x {args.questions} questions: "
-                  f"answered {statistics.median(r['answered'] for r in runs):.0f}/{runs[0]['asked']}  "
-                  f"p50 {statistics.median(r['p50'] for r in runs):.3f} s  "
-                  f"p95 {statistics.median(r['p95'] for r in runs):.3f} s  "
-                  f"baseline p50 {statistics.median(r['baseline_p50'] for r in runs):.3f} s")  # fmt: skip
-            if args.phones:
-                live_runs(server.url, CODE, args.phones, args.questions, args.runs)
-        finally:
-            server.stop()
+    with seeded_server("web-bench-", CODE, organiser=args.phones > 0) as server:  # live: an organiser
+        runs = []
+        for run in range(args.runs):
+            result = asyncio.run(load_run(server.url, args.members, args.questions, run * 7))
+            runs.append(result)
+            print(f"run {run + 1}: answered {result['answered']}/{result['asked']}  "
+                  f"p50 {result['p50']:.3f} s  p95 {result['p95']:.3f} s  max {result['max']:.3f} s  "
+                  f"baseline (one member alone) p50 {result['baseline_p50']:.3f} s", flush=True)  # fmt: skip
+        print(f"median of {args.runs} runs: {args.members} members x {args.questions} questions: "
+              f"answered {statistics.median(r['answered'] for r in runs):.0f}/{runs[0]['asked']}  "
+              f"p50 {statistics.median(r['p50'] for r in runs):.3f} s  "
+              f"p95 {statistics.median(r['p95'] for r in runs):.3f} s  "
+              f"baseline p50 {statistics.median(r['baseline_p50'] for r in runs):.3f} s")  # fmt: skip
+        if args.phones:
+            live_runs(server.url, CODE, args.phones, args.questions, args.runs)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
