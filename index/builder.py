@@ -18,7 +18,6 @@ from corpus.passage_file import PassageFileReport, load_passage_file
 from index.embedding_cache import EmbeddingCache
 from index.encoder import Encoder
 from index.hybrid import HybridIndex
-from index.paths import embeddings_file
 from index.store import IndexStoreError, read_manifest, save_index
 from index.vectors import DEFAULT_FACTORY
 
@@ -72,10 +71,6 @@ def build_index(
 ) -> dict:
     index = HybridIndex.build(passages, encoder, cache=cache, factory=factory)
     return save_index(index, out, extra=extra)
-
-
-def default_cache(data_dir: Path) -> EmbeddingCache:
-    return EmbeddingCache(embeddings_file(data_dir))
 
 
 @dataclass(frozen=True)
