@@ -20,7 +20,7 @@ MIN_CHARS = 40  # neighbouring paragraphs shorter than this are cited together
 _NUM = "〇零一二三四五六七八九十百千两0-9０-９"
 _HEADING_RE = re.compile(rf"^第[{_NUM}]+([编章节])(?:[\s　]+\S.*)?$")
 _ARTICLE_RE = re.compile(rf"^第[{_NUM}]+条(?:之[{_NUM}]+)?(?=[\s　]|$)")
-_PART_RE = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．]")
+PART_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．]")  # a speech's "二、…"
 _PREFACE_RE = re.compile(r"^(序言|前言|序)$")
 _CLOSING_RE = re.compile(r"^同志们[,，!！:：]")
 # A sentence ends at 。！？； (full or half width), together with closing quotes/brackets.
@@ -188,14 +188,14 @@ def _law_units(lines: list[_Line]) -> list[_Unit]:
 def _outline_units(lines: list[_Line]) -> list[_Unit]:
     """Paragraphs under numbered parts (一、二、…); before them 引言, after them 结束语."""
     units: list[_Unit] = []
-    has_parts = any(_PART_RE.match(line.text) for line in lines)
+    has_parts = any(PART_HEADING.match(line.text) for line in lines)
     section = label = "引言" if has_parts else "正文"
     heading = ""
     seen_part = False
     paragraph_no = 0
     continues = False
     for line in lines:
-        part = _PART_RE.match(line.text)
+        part = PART_HEADING.match(line.text)
         if part:
             seen_part = True
             heading = split_sentences(line.text)[0].strip()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from corpus.chunking import PART_HEADING
 from corpus.model import Passage
 
 _DIGITS = {
@@ -31,7 +32,6 @@ _DIGITS = {
 NUMERAL = "〇零一二三四五六七八九十百两0-9"
 # Units of numbered structure in the material: 部分 (the speech's 一、二、…), 章/节/条 (laws).
 _SECTION_ORDINAL = re.compile(rf"^第([{NUMERAL}]+)([编章节条])")
-_PART_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．]")
 _LOCATION_PART = re.compile(rf"第([{NUMERAL}]+)部分")
 
 
@@ -62,7 +62,7 @@ def passage_ordinals(passage: Passage) -> dict[str, int]:
         match = _SECTION_ORDINAL.match(part)
         if match and (n := chinese_number(match.group(1))) is not None:
             out[match.group(2)] = n
-        elif (heading := _PART_HEADING.match(part)) and (n := chinese_number(heading.group(1))):
+        elif (heading := PART_HEADING.match(part)) and (n := chinese_number(heading.group(1))):
             out["部分"] = n
     located = _LOCATION_PART.search(passage.location)
     if "部分" not in out and located and (n := chinese_number(located.group(1))):

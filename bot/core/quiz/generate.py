@@ -32,7 +32,7 @@ from bot.core.quiz.narrowing import (
 )
 from bot.core.quiz.outline import outline_items, problem_lists, sentence_key
 from bot.core.quiz.phrases import KeyPhrase, key_phrases
-from bot.core.quiz.structure import mapping_form, short_title, structure_items
+from bot.core.quiz.structure import ARTICLE_LABEL, mapping_form, short_title, structure_items
 from bot.core.quiz.worth import MIN_WORTH, passage_centrality, worth, worthless
 from corpus.model import Passage
 from index.tokens import STOP_WORDS
@@ -41,7 +41,6 @@ STEM_MAX = 72  # characters of context kept around the blank
 EXPLANATION_MAX = 150  # Telegram allows 200 for a quiz explanation; leave room for the citation
 PER_SENTENCE = 1  # items on one sentence: a second one shows the first one's answer in its stem
 FILL_TOPICS = ("formulation", "principle", "problem", "quote", "enumeration", "number", "keyline")
-_ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇]+条\s*")
 
 
 @dataclass(frozen=True)
@@ -218,7 +217,7 @@ def _stem(phrase: KeyPhrase) -> str | None:
     if s[start:end] != phrase.text:
         return None
     left, right = s[:start], s[end:]
-    left = _ARTICLE_LABEL.sub("", left)  # "第十五条" says where, not what
+    left = ARTICLE_LABEL.sub("", left)  # "第十五条" says where, not what
     left_cut = right_cut = False
     while len(left) + len(right) > STEM_MAX:
         # drop the outermost clause on the longer side (a clause ends at ，；：、)

@@ -18,7 +18,7 @@ from corpus.model import Passage
 
 _PART = re.compile(r"^([一二三四五六七八九十])、要坚持(.+?)[,，]切实解决(.+?)的问题")
 _CHAPTER = re.compile(r"^第([一二三四五六七八九十]+)章\s*(\S.*)$")
-_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇]+条\s*")
+ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇]+条\s*")  # "第十五条 " opening an article
 STRUCTURE = "structure"
 PER_FORM = 2  # items one list of parts gives in one form of question (27 of 49 were on the 坚持)
 ORDINALS = 1  # "第二项是要坚持____": three such items were rated near-duplicates (seed 5)
@@ -195,7 +195,7 @@ def _chapter_items(passages: list[Passage], rng: random.Random) -> list[QuizItem
     for p in passages:
         m = _CHAPTER.match(p.heading or "")
         title = re.sub(r"\s+", "", m.group(2).split("›")[0]) if m else ""
-        if m and _ARTICLE.match(p.text) and title not in ("附则", "总则") and title[-1] not in "、，,；":
+        if m and ARTICLE_LABEL.match(p.text) and title not in ("附则", "总则") and title[-1] not in "、，,；":
             chapters.setdefault(title, []).append(p)
     titles = [t for t in chapters if t != "总则"]
     titles = [
@@ -209,7 +209,7 @@ def _chapter_items(passages: list[Passage], rng: random.Random) -> list[QuizItem
         article = _defining_article(chapters[title])
         if article is None:
             continue
-        rule = _ARTICLE.sub("", article.text).split("\n")[0]
+        rule = ARTICLE_LABEL.sub("", article.text).split("\n")[0]
         rule = re.split(r"[。；]", rule)[0]
         wrong = [t for t in titles if t != title]
         rng.shuffle(wrong)
@@ -225,7 +225,7 @@ def _defining_article(articles: list[Passage]) -> Passage | None:
     best: tuple[int, str, Passage] | None = None
     title = articles[0].heading.split("›")[0]
     for a in articles:
-        first = re.split(r"[。；]", _ARTICLE.sub("", a.text).split("\n")[0])[0]
+        first = re.split(r"[。；]", ARTICLE_LABEL.sub("", a.text).split("\n")[0])[0]
         if not 12 <= len(first) <= 60 or "*" in first or re.search(r"前款|前条|前两款|本条|第.+条", first):
             continue
         overlap = len(set(first) & set(title))
