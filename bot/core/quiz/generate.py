@@ -32,6 +32,7 @@ from bot.core.quiz.narrowing import (
 )
 from bot.core.quiz.outline import outline_items, problem_lists, sentence_key
 from bot.core.quiz.phrases import KeyPhrase, key_phrases
+from bot.core.quiz.rules import TOPIC, other_fillings
 from bot.core.quiz.structure import mapping_form, structure_items
 from bot.core.quiz.worth import MIN_WORTH, passage_centrality, worth, worthless
 from corpus.model import Passage
@@ -55,6 +56,7 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
     for p in passages:
         documents.setdefault(p.doc_id, []).append(p.text)
     texts = ["\n".join(parts) for parts in documents.values()]
+    corpus = "\n".join(texts)
     items: list[QuizItem] = []
     sentence_of: dict[str, str] = {}  # item id → the sentence it asks about
     stock = stock_wordings(phrases, from_speech)
@@ -67,6 +69,8 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
             continue  # neither quoted nor repeated: a turn of phrase (劲往一处使), not a 提法
         if stock_triad(phrase, from_speech(phrase)) or (phrase.topic == "formulation" and phrase.text in stock):
             continue  # 为人民服务，对人民负责，____: filled from the rhythm
+        if phrase.topic == TOPIC and other_fillings(phrase, corpus):
+            continue  # 各民族都有____的自由: 语言文字 and 风俗习惯 both fit
         if illustrative(phrase):
             continue  # a slogan in an example (就像看见火锅就知道是重庆), not a point the speech makes
         made = multi_item(phrase, pools, rng) if MULTI in settings.kinds else None
@@ -81,7 +85,7 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
         # one item per phrase, the most telling kind that works: the same sentence asked three
         # ways is one question three times
         order: tuple[str, ...] = (CHOICE, JUDGE, FILL) if phrase.topic == "formulation" else (CHOICE, FILL, JUDGE)
-        if phrase.topic == "keyline":
+        if phrase.topic in ("keyline", "rule"):
             order = (FILL,)  # 以____为主线: the stem pins it down; no list of rival main lines exists
         for kind in (k for k in order if k in settings.kinds):
             made = make_item(kind, phrase, stem, options, pools, rng)
@@ -128,7 +132,7 @@ def _unique(items: list[QuizItem]) -> list[QuizItem]:
         key = (item.kind, fold(item.question))
         phrase = (item.topic, fold(item.answer))
         here = (item.kind, item.passage_id + fold(item.answer))  # found twice: as a slogan and as a pair
-        again = item.topic in ("quote", "formulation") and "讲话" not in item.doc_title and phrase in asked
+        again = item.topic in ("quote", "formulation", "rule") and "讲话" not in item.doc_title and phrase in asked
         if key not in seen and (item.topic == "structure" or here not in seen) and not again:
             seen.update((key, here))
             asked.add(phrase)
