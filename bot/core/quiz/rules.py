@@ -36,6 +36,11 @@ _FORMS = (
     re.compile(r"各民族的(?P<answer>平等[^，。；的]{2,10}?)(?:的社会主义民族)?关系"),  # 平等团结互助和谐
     re.compile(r"有权采取(?P<answer>[^，。；、]{4,12})[，。；]"),  # 特殊政策和灵活措施
     re.compile(r"各民族(?P<answer>一律平等)"),
+    # the whole of what the state upholds, up to its clause's end (增进共同性、尊重和包容差异性)
+    re.compile(r"国家坚持(?P<answer>[^和，。；、][^，。；]{3,13})[，。；]"),
+    re.compile(r"有(?P<answer>维护[^，。；、]{4,16})的义务"),  # 维护国家统一和全国各民族团结
+    re.compile(r"牢固树立(?P<answer>[^，。；]{6,30}?)的共同体理念"),  # 休戚与共、荣辱与共、生死与共、命运与共
+    re.compile(r"坚定对(?P<answer>[^，。；]{8,40})的认同"),  # 伟大祖国、中华民族、中华文化、……的认同
 )
 # A named site or office (景宁民族工业园), or a term that says where it is defined (以下简称): a
 # local detail, not a rule on nationalities.
