@@ -1,5 +1,6 @@
-"""The ethnic-affairs laws' core rules (rules.py): found by form, only on nationalities, asked as
-fill-ins whose blank nothing else in the material fills, on the real bundled corpus."""
+"""The new item sources of generator version 7, on the real bundled corpus: the ethnic-affairs laws'
+core rules (rules.py: only on nationalities, fill-ins whose blank nothing else in the material
+fills) and the speech's statements and measures (measures.py: whole clauses, no cause or negation)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import pytest
 
 from bot.core.quiz.generate import generate_items
 from bot.core.quiz.items import BLANK, FILL, QuizItem
+from bot.core.quiz.measures import TOPIC as MEASURE
+from bot.core.quiz.measures import speech_measures
 from bot.core.quiz.rules import TOPIC, core_rules, other_fillings
 from bot.core.quiz.worth import worthless
 from corpus.model import Passage
@@ -57,3 +60,28 @@ def test_the_bank_asks_the_laws_core_rules(items) -> None:
         assert BLANK in item.question and not re.search(r"\d{4}年|第.+条", item.answer)
         assert worthless(item, None) == ""
     assert len(answers) == len(rules)  # a rule several laws repeat is asked once
+
+
+def test_the_speech_statements_and_measures_are_whole_clauses() -> None:
+    speech = _passage("县委中心组学习会议讲话", "x")
+    closing = "创建全国民族团结进步示范县是我县各族干部群众要奋力取得的金字招牌,推动发展是我们义不容辞的责任。"
+    assert [p.text for p in speech_measures(speech, closing)] == ["金字招牌"]  # not 责任: two characters
+    assert [p.text for p in speech_measures(speech, "民族工作、宗教工作都是政治性、政策性很强的工作。")] == [
+        "政治性、政策性很强"  # a generic head (工作): its modifier is the point
+    ]
+    charged = speech_measures(speech, "从下次中心组开始,请县委宣传部提前思考谋划,打破常规。")
+    assert [p.text for p in charged] == ["县委宣传部"]
+    cause = "我认为一是我们的观念问题,特别是对共同性与差异性的关系理解不透彻,而不是可干可不干的工作。"
+    assert speech_measures(speech, cause) == []  # 一是, 特别是, 不是: not statements of what the work is
+    assert speech_measures(_passage("中华人民共和国宪法", "x"), closing) == []
+
+
+def test_the_bank_asks_what_the_speech_says_the_work_is(items) -> None:
+    measures = {i.answer: i for i in items if i.topic == MEASURE}
+    assert {"金字招牌", "长效机制", "县委宣传部", "政治性、政策性很强"} <= set(measures)
+    for item in measures.values():
+        assert item.kind == FILL and "讲话" in item.doc_title
+        others = [i for i in items if i.passage_id == item.passage_id and i is not item]
+        assert not any(item.answer in o.question for o in others)  # no stem gives it away
+    # 建立健全长效机制 stands in the sentence of 由“突击型”向“长效型”转变 and both are asked
+    assert any("突击型" in i.question for i in items)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from bot.core.quiz.distract import Pools, distractors, last_pos
 from bot.core.quiz.items import CHOICE, FILL, JUDGE, MULTI, QuizItem, fold
 from bot.core.quiz.making import from_speech, make_item, marked, middle_of_list, multi_item, stem_of
+from bot.core.quiz.measures import clause_key
 from bot.core.quiz.narrowing import (
     illustrative,
     in_list,
@@ -76,7 +77,7 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
         made = multi_item(phrase, pools, rng) if MULTI in settings.kinds else None
         if made is not None:
             items.append(made)
-            sentence_of[made.item_id] = phrase.passage.passage_id + phrase.sentence
+            sentence_of[made.item_id] = _sentence_key(phrase)
         if phrase.topic == "enumeration" and not middle_of_list(phrase):
             continue  # one more item per list: its middle one, pinned down from both sides
         options = distractors(phrase, pools, stem, rng)
@@ -85,13 +86,13 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
         # one item per phrase, the most telling kind that works: the same sentence asked three
         # ways is one question three times
         order: tuple[str, ...] = (CHOICE, JUDGE, FILL) if phrase.topic == "formulation" else (CHOICE, FILL, JUDGE)
-        if phrase.topic in ("keyline", "rule"):
+        if phrase.topic in ("keyline", "rule", "measure"):
             order = (FILL,)  # 以____为主线: the stem pins it down; no list of rival main lines exists
         for kind in (k for k in order if k in settings.kinds):
             made = make_item(kind, phrase, stem, options, pools, rng)
             if made is not None:
                 items.append(made)
-                sentence_of[made.item_id] = phrase.passage.passage_id + phrase.sentence
+                sentence_of[made.item_id] = _sentence_key(phrase)
                 if phrase.topic == "quote" and not from_speech(phrase) and in_list(phrase):
                     list_elements.add(made.item_id)
                 break
@@ -187,6 +188,12 @@ def _few_per_sentence(items: list[QuizItem], sentence_of: dict[str, str]) -> lis
         given_away |= shown
     keep = {i.item_id for i in kept}
     return [i for i in items if i.item_id not in sentence_of or i.item_id in keep]
+
+
+def _sentence_key(phrase: KeyPhrase) -> str:
+    """Which sentence an item asks about, for one item per sentence; a measure of the speech
+    stands in a clause of its own (建立健全长效机制 beside “突击型”向“长效型”转变)."""
+    return clause_key(phrase) if phrase.topic == "measure" else phrase.passage.passage_id + phrase.sentence
 
 
 def _askable(phrase: KeyPhrase) -> bool:

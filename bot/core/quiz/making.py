@@ -19,7 +19,7 @@ from bot.core.quiz.structure import ARTICLE_LABEL, short_title
 
 STEM_MAX = 72  # characters of context kept around the blank
 EXPLANATION_MAX = 150  # Telegram allows 200 for a quiz explanation; leave room for the citation
-FILL_TOPICS = ("formulation", "principle", "problem", "quote", "enumeration", "number", "keyline", "rule")
+FILL_TOPICS = ("formulation", "principle", "problem", "quote", "enumeration", "number", "keyline", "rule", "measure")
 
 
 def stem_of(phrase: KeyPhrase) -> str | None:

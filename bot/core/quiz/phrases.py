@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.core.quiz.key_phrase import KeyPhrase
+from bot.core.quiz.measures import speech_measures
 from bot.core.quiz.rules import core_rules
 from bot.core.quiz.signature import formulations
 from corpus.chunking import split_sentences
@@ -45,6 +46,7 @@ def key_phrases(passages: list[Passage]) -> list[KeyPhrase]:
             out += _numbers(passage, sentence)
             out += _named_lines(passage, sentence)
             out += core_rules(passage, sentence)
+            out += speech_measures(passage, sentence)
     return out
 
 

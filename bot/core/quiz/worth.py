@@ -27,6 +27,7 @@ _BASE = {  # (topic, from the speech) → base worth
     ("enumeration", True): 0.65, ("enumeration", False): 0.25,
     ("number", True): 0.45, ("number", False): 0.2,
     ("keyline", True): 0.9, ("keyline", False): 0.6,  # 以铸牢中华民族共同体意识为主线
+    ("measure", True): 0.8,  # what the speech says the work is, who does it (measures.py)
     ("rule", False): 0.65,  # a law's core rule on nationalities (rules.py): 中华民族共同体意识是民族团结之本
 }  # fmt: skip
 _LEANS_ON_ELSEWHERE = re.compile(
