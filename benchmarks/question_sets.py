@@ -94,12 +94,12 @@ def run(assistant, questions: list[Question], answers: bool = True) -> list[Outc
     for question in questions:
         result = assistant.retrieve(question.q, k=5)
         texts = [hit.passage.text for hit in result.hits]
-        probability = assistant.scope.probability(result, assistant.material)
+        probability = assistant.scope.probability(result, assistant.material_knows)
         out.append(
             Outcome(
                 question=question,
                 rank=rank_of_all(question.expects, texts) if question.in_scope else None,
-                features=assistant.scope.features(result, assistant.material),
+                features=assistant.scope.features(result, assistant.material_knows),
                 probability=probability,
                 found=probability >= assistant.scope.model.threshold,
                 answer=assistant.ask(question.q).answer if answers else "",

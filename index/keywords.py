@@ -71,14 +71,6 @@ class KeywordIndex:
     def vocabulary_has(self, token: str) -> bool:
         return token in self._scores.vocab
 
-    def document_frequency(self, token: str) -> int:
-        """How many passages hold the token (its column's length in the score matrix)."""
-        s = self._scores
-        token_id = s.vocab.get(token, len(s.indptr) - 1)
-        if token_id >= len(s.indptr) - 1:
-            return 0
-        return int(s.indptr[token_id + 1] - s.indptr[token_id])
-
     def save(self, folder: Path) -> None:
         if self._model is None:
             raise ValueError("only a freshly built keyword index can be saved")

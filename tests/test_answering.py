@@ -149,10 +149,10 @@ def test_a_name_the_material_never_uses_is_flagged(assistant) -> None:
     """The scope model's unknown-entity feature: a place or a Latin name the index has no word for."""
     from bot.core.scope import unknown_entities
 
-    assert unknown_entities("珠穆朗玛峰有多高？", assistant.material.knows) == ["珠穆朗玛峰"]
-    assert unknown_entities("我县今年的GDP是多少？", assistant.material.knows) == ["gdp"]
-    assert unknown_entities("归园居在哪个乡镇？", assistant.material.knows) == []  # the speech names it
-    assert unknown_entities("How high is Mount Everest?", assistant.material.knows) == []  # not checked
+    assert unknown_entities("珠穆朗玛峰有多高？", assistant.material_knows) == ["珠穆朗玛峰"]
+    assert unknown_entities("我县今年的GDP是多少？", assistant.material_knows) == ["gdp"]
+    assert unknown_entities("归园居在哪个乡镇？", assistant.material_knows) == []  # the speech names it
+    assert unknown_entities("How high is Mount Everest?", assistant.material_knows) == []  # not checked
     assert not assistant.ask("珠穆朗玛峰有多高？").found
 
 

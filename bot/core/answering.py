@@ -21,7 +21,6 @@ from bot.core.enumerations import Enumeration, best_enumeration, find_enumeratio
 from bot.core.part_questions import part_answer
 from bot.core.questions import QuestionError, clean_question
 from bot.core.scope import ScopeJudge
-from bot.core.scope_terms import MaterialWords
 from corpus.model import Passage
 from index.encoder import Encoder
 from index.hybrid import Hit, HybridIndex, SearchResult, cut_query, passage_sentences
@@ -39,7 +38,6 @@ class IndexTables:
         self.index = index
         self.vectors = SentenceVectors(index)
         self.enumerations = find_enumerations(index.passages)
-        self.words = MaterialWords(index)
 
 
 @dataclass
@@ -97,10 +95,9 @@ class Assistant:
             text, vector, max(k, 1), truncated=truncated, answer_check=answer_near_flags
         )
 
-    @property
-    def material(self) -> MaterialWords:
-        """The index's vocabulary the scope model reads (which words, how typical of the material)."""
-        return self.tables.words
+    def material_knows(self, term: str) -> bool:
+        """Does the material use this word anywhere (looked up in the index's vocabularies)."""
+        return self.index.knows(term)
 
     def named_documents(self, question: str) -> set[str]:
         """The doc_ids of the documents a question names (讲话, 书记 → the speech; a law's title)."""
@@ -111,7 +108,7 @@ class Assistant:
         return candidates(result.query, result.hits, result.query_vector, self.tables.vectors)
 
     def _answer(self, question: str, result: SearchResult, k: int) -> Answer:
-        confidence = self.scope.probability(result, self.material)
+        confidence = self.scope.probability(result, self.material_knows)
         hits = [hit.passage for hit in result.hits]
         named = self.named_documents(question)
         parts = part_answer(normalize(question), named, hits, self.tables.enumerations, term_overlap)
@@ -154,7 +151,7 @@ class Assistant:
         lines, given = [], {answered}
         for ask, vector in zip(asks, self.encoder.encode_queries([cut_query(a)[0] for a in asks])):
             own = self.search(ask, vector, k)
-            if not own.hits or self.scope.probability(own, self.material) < self.scope.model.threshold:
+            if not own.hits or self.scope.probability(own, self.material_knows) < self.scope.model.threshold:
                 continue
             pick = choose(self.answers, candidates(ask, own.hits, vector, self.tables.vectors))
             if pick is None or pick.sentence in given or pick.features["words"] < OWN_WORDS:

@@ -33,7 +33,6 @@ from bot.core.answer_types import (
     holds_answer_near,
     tagged,
 )
-from bot.core.scope_terms import MaterialWords
 from index.embedding_cache import EmbeddingCache
 from index.encoder import Encoder
 from index.hybrid import SearchResult
@@ -54,7 +53,6 @@ FEATURES = (
     "background_margin",
     "cjk",
     "unknown_entity",
-    "specificity_zh",
 )
 
 
@@ -77,20 +75,16 @@ def kind_missing(result: SearchResult) -> float:
 
 
 def kind_veto(features: dict[str, float], result: SearchResult) -> bool:
-    """A who / where / when question whose passages hold no person, place or date near the asked
-    thing, or a how-many question whose passages hold no number of the asked unit at all.
+    """A who / where question whose passages name no person or place (near the asked thing), or
+    a how-many / when question whose passages hold no number of the asked unit at all.
 
     Why a rule and not one more weight: on the dev questions this check never fired on an
     in-scope question that retrieval had found, while it catches most near misses of these kinds
     ("推进组组长是谁？", "全县一共有多少个少数民族？"); as weights the fit spreads them thin, because
     "answer far" alone also fires on in-scope how-many questions whose number sits a clause away.
-    A date far from the asked thing is another event's ("三月三…从哪一年开始办的？" finds the year
-    the county won its title), so for "when" that alone decides.
     """
     kind = asked_kind(result.query).kind
-    if kind == DATE:
-        return bool(features["answer_far"])
-    if kind == QUANTITY:
+    if kind in (QUANTITY, DATE):
         return bool(features["quantity_missing"] and features["answer_far"])
     if kind not in (PERSON, PLACE):
         return False
@@ -149,9 +143,8 @@ def unknown_entities(question: str, knows: Callable[[str], bool]) -> list[str]:
 
 
 def scope_features(
-    result: SearchResult, background_similarity: float, material: MaterialWords | None = None
+    result: SearchResult, background_similarity: float, knows: Callable[[str], bool] | None = None
 ) -> dict[str, float]:
-    """The model's inputs; without `material` (hand-made results) the vocabulary features are 0."""
     e = result.evidence
     zh, other = e.cjk, 1.0 - e.cjk
     features = {
@@ -166,8 +159,7 @@ def scope_features(
         "top_dense_other": e.top_dense * other,
         "background_margin": background_similarity - e.top_dense,
         "cjk": zh,
-        "unknown_entity": float(bool(material and unknown_entities(result.query, material.knows))),
-        "specificity_zh": (material.specificity(result.query) if material else 0.0) * zh,
+        "unknown_entity": float(bool(knows and unknown_entities(result.query, knows))),
     }
     features["kind_veto"] = float(kind_veto(features, result))  # a rule, not a fitted weight
     return features
@@ -229,14 +221,14 @@ class ScopeJudge:
             return 0.0
         return float((self.background @ query_vector).max())
 
-    def features(self, result: SearchResult, material: MaterialWords | None = None) -> dict[str, float]:
-        """`material`: the index's vocabulary (which words it uses, how typical they are of it)."""
-        return scope_features(result, self.background_similarity(result.query_vector), material)
+    def features(self, result: SearchResult, knows: Callable[[str], bool] | None = None) -> dict[str, float]:
+        """`knows(term)`: does the material use the term anywhere (the index's vocabularies)."""
+        return scope_features(result, self.background_similarity(result.query_vector), knows)
 
-    def probability(self, result: SearchResult, material: MaterialWords | None = None) -> float:
+    def probability(self, result: SearchResult, knows: Callable[[str], bool] | None = None) -> float:
         if not result.hits or too_few_words(result.query):
             return 0.0
-        features = self.features(result, material)
+        features = self.features(result, knows)
         if features["kind_veto"]:
             return 0.0
         return self.model.probability(features)
