@@ -12,30 +12,50 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 import threading
 from pathlib import Path
 from types import ModuleType
 
-import jieba
 import numpy as np
 
 from index.atomic import write_array_atomic, write_text_atomic
 
+
+def _import_jieba() -> ModuleType:
+    """jieba, imported without pkg_resources: that import cost 0.2 s of every start, and jieba
+    only uses it to open its own data files, falling back to a plain open() without it."""
+    if "pkg_resources" in sys.modules:
+        import jieba as module
+
+        return module
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes the import fail
+    try:
+        import jieba as module
+    finally:
+        del sys.modules["pkg_resources"]
+    return module
+
+
+jieba = _import_jieba()
+JIEBA_DIR = Path(str(jieba.__file__)).parent  # its data files: dict.txt, analyse/idf.txt
+CACHE_FORMAT = 2  # bump when the files below change
 WORDS_FILE = "jieba-words.txt"  # the prefix dictionary's keys, one per line
 COUNTS_FILE = "jieba-counts.npy"  # their counts (0 for a prefix that is no word)
-TAGS_FILE = "jieba-tags.txt"  # their part-of-speech tags ("" for a prefix), same order
+TAG_WORDS_FILE = "jieba-tag-words.txt"  # the dictionary's words, one per line
+TAGS_FILE = "jieba-tags.txt"  # their part-of-speech tags, same order
 RECORD_FILE = "jieba-dictionary.json"  # from which jieba and dictionary file, and the total
 _import_lock = threading.Lock()
 _tags_folder: Path | None = None  # set once the words came from our cache: the tags are there too
 
 
 def _dictionary_file() -> Path:
-    return Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
+    return JIEBA_DIR / jieba.DEFAULT_DICT_NAME
 
 
 def _stamp() -> dict[str, object]:
     stat = _dictionary_file().stat()
-    return {"jieba": jieba.__version__, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    return {"format": CACHE_FORMAT, "jieba": jieba.__version__, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
 def load_dictionary(cache_dir: Path) -> None:
@@ -78,7 +98,8 @@ def _write_cache(cache_dir: Path, freq: dict[str, int], total: int) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     write_text_atomic(cache_dir / WORDS_FILE, "\n".join(words))
     write_array_atomic(cache_dir / COUNTS_FILE, np.fromiter(freq.values(), dtype=np.int64, count=len(words)))
-    write_text_atomic(cache_dir / TAGS_FILE, "\n".join(tags.get(w, "") for w in words))
+    write_text_atomic(cache_dir / TAG_WORDS_FILE, "\n".join(tags))
+    write_text_atomic(cache_dir / TAGS_FILE, "\n".join(tags.values()))
     record = {"stamp": _stamp(), "words": len(words), "total": total}
     write_text_atomic(cache_dir / RECORD_FILE, json.dumps(record))  # last: it vouches for the rest
     _tags_folder = cache_dir
@@ -109,7 +130,7 @@ def posseg() -> ModuleType:
             module = importlib.import_module("jieba.posseg")
         finally:
             del jieba.dt.get_dict_file
-        words = (_tags_folder / WORDS_FILE).read_text(encoding="utf-8").split("\n")
+        words = (_tags_folder / TAG_WORDS_FILE).read_text(encoding="utf-8").split("\n")
         tags = (_tags_folder / TAGS_FILE).read_text(encoding="utf-8").split("\n")
-        module.dt.word_tag_tab = {w: t for w, t in zip(words, tags, strict=True) if t}
+        module.dt.word_tag_tab = dict(zip(words, tags, strict=True))
         return module

@@ -13,11 +13,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
 import opencc
 
 from corpus.cleaning import normalize_for_matching
-from index.jieba_dictionary import load_dictionary
+from index.jieba_dictionary import JIEBA_DIR, jieba, load_dictionary
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -85,7 +84,7 @@ def _idf_table() -> tuple[dict[str, float], float]:
     `jieba.analyse.TFIDF` (tested): importing jieba.analyse would also import jieba.posseg, and
     its line-by-line parse took three times as long — together a second of every cold `ask`.
     """
-    fields = (Path(jieba.__file__).parent / "analyse" / "idf.txt").read_text(encoding="utf-8").split()
+    fields = (JIEBA_DIR / "analyse" / "idf.txt").read_text(encoding="utf-8").split()
     idf = dict(zip(fields[0::2], map(float, fields[1::2]), strict=True))
     return idf, sorted(idf.values())[len(idf) // 2]
 
