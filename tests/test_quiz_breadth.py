@@ -36,8 +36,8 @@ def test_no_item_shows_another_items_answer_from_the_same_passage(items, passage
     by_id = {p.passage_id: p for p in passages}
     sentences = Counter()
     for item in phrased:
-        if item.kind == MULTI:
-            continue
+        if item.kind == MULTI or item.topic == "measure":
+            continue  # a measure of the speech is keyed by its clause (请县委宣传部…, 采取“现场学习+集中研讨”)
         filled = item.question.split("：", 1)[-1].split("\n")[0].replace(BLANK, item.answer).strip("…")
         piece = max(re.split(r"……", filled), key=len).replace("××", "*")
         text = by_id[item.passage_id].text

@@ -69,3 +69,16 @@ def test_a_count_question_with_no_count_anywhere_near_is_vetoed() -> None:
     assert not kind_veto(scope_features(counted, 0.0), counted)
     other_kind = result("全县各族群众怎样共同发展？", ["全县各族干部群众要共同团结奋斗,共同繁荣发展。"])
     assert not kind_veto(scope_features(other_kind, 0.0), other_kind)
+
+
+def test_a_when_question_needs_its_date_next_to_the_asked_thing() -> None:
+    from bot.core.scope import kind_veto, scope_features
+
+    question = "“三月三”畲族传统文化节最早是从哪一年开始办的？"
+    elsewhere = result(
+        question,
+        ["每年的农历三月初三为“三月三”畲族传统文化节，鼓励开展盘歌、文艺表演。", "六月三十日为自治县成立纪念日，全县放假一天。"],
+    )
+    assert kind_veto(scope_features(elsewhere, 0.0), elsewhere)  # a date, but another event's
+    beside = result(question, ["“三月三”畲族传统文化节自1985年起每年举办，鼓励开展盘歌、文艺表演。"])
+    assert not kind_veto(scope_features(beside, 0.0), beside)

@@ -75,16 +75,20 @@ def kind_missing(result: SearchResult) -> float:
 
 
 def kind_veto(features: dict[str, float], result: SearchResult) -> bool:
-    """A who / where question whose passages name no person or place (near the asked thing), or
-    a how-many / when question whose passages hold no number of the asked unit at all.
+    """A who / where / when question whose passages hold no person, place or date near the asked
+    thing, or a how-many question whose passages hold no number of the asked unit at all.
 
     Why a rule and not one more weight: on the dev questions this check never fired on an
     in-scope question that retrieval had found, while it catches most near misses of these kinds
     ("推进组组长是谁？", "全县一共有多少个少数民族？"); as weights the fit spreads them thin, because
     "answer far" alone also fires on in-scope how-many questions whose number sits a clause away.
+    A date far from the asked thing is another event's ("“三月三”…最早是从哪一年开始办的？" finds
+    the article naming the county's founding day, 六月三十日), so for "when" that alone decides.
     """
     kind = asked_kind(result.query).kind
-    if kind in (QUANTITY, DATE):
+    if kind == DATE:
+        return bool(features["answer_far"])
+    if kind == QUANTITY:
         return bool(features["quantity_missing"] and features["answer_far"])
     if kind not in (PERSON, PLACE):
         return False

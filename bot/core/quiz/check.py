@@ -171,6 +171,6 @@ def quality_lines(report: QualityReport) -> list[str]:
 
 TOPIC_NAMES = {
     "structure": "结构（部分、章节）", "formulation": "重要提法", "principle": "坚持",
-    "problem": "要解决的问题", "quote": "引号中的提法", "enumeration": "列举", "number": "数字", "keyline": "主线与落脚点",
+    "problem": "要解决的问题", "quote": "引号中的提法", "enumeration": "列举", "number": "数字", "keyline": "主线与落脚点", "rule": "法规核心规定", "measure": "讲话的部署与定位",
     "manual": "手工题目",
 }  # fmt: skip

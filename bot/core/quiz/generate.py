@@ -18,10 +18,11 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, replace
-from typing import Any
 
-from bot.core.quiz.distract import Pools, distractors, last_pos, mixed_kinds
-from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, MULTI, TRUE_FALSE, QuizItem, fold, item_id
+from bot.core.quiz.distract import Pools, distractors, last_pos
+from bot.core.quiz.items import CHOICE, FILL, JUDGE, MULTI, QuizItem, fold
+from bot.core.quiz.making import from_speech, make_item, marked, middle_of_list, multi_item, stem_of
+from bot.core.quiz.measures import clause_key
 from bot.core.quiz.narrowing import (
     illustrative,
     in_list,
@@ -32,15 +33,13 @@ from bot.core.quiz.narrowing import (
 )
 from bot.core.quiz.outline import outline_items, problem_lists, sentence_key
 from bot.core.quiz.phrases import KeyPhrase, key_phrases
-from bot.core.quiz.structure import ARTICLE_LABEL, mapping_form, short_title, structure_items
+from bot.core.quiz.rules import TOPIC, other_fillings
+from bot.core.quiz.structure import mapping_form, structure_items
 from bot.core.quiz.worth import MIN_WORTH, passage_centrality, worth, worthless
 from corpus.model import Passage
 from index.tokens import STOP_WORDS
 
-STEM_MAX = 72  # characters of context kept around the blank
-EXPLANATION_MAX = 150  # Telegram allows 200 for a quiz explanation; leave room for the citation
 PER_SENTENCE = 1  # items on one sentence: a second one shows the first one's answer in its stem
-FILL_TOPICS = ("formulation", "principle", "problem", "quote", "enumeration", "number", "keyline")
 
 
 @dataclass(frozen=True)
@@ -58,46 +57,49 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
     for p in passages:
         documents.setdefault(p.doc_id, []).append(p.text)
     texts = ["\n".join(parts) for parts in documents.values()]
+    corpus = "\n".join(texts)
     items: list[QuizItem] = []
     sentence_of: dict[str, str] = {}  # item id → the sentence it asks about
-    stock = stock_wordings(phrases, _from_speech)
+    stock = stock_wordings(phrases, from_speech)
     list_elements: set[str] = set()  # a law's list element (“两代表一委员”): gives way in its article
     for phrase in phrases:
-        stem = _stem(phrase)
+        stem = stem_of(phrase)
         if stem is None or phrase.topic == "problem":
             continue  # a part's problems are asked as structure items
-        if phrase.topic == "formulation" and not _marked(phrase, texts):
+        if phrase.topic == "formulation" and not marked(phrase, texts):
             continue  # neither quoted nor repeated: a turn of phrase (劲往一处使), not a 提法
-        if stock_triad(phrase, _from_speech(phrase)) or (phrase.topic == "formulation" and phrase.text in stock):
+        if stock_triad(phrase, from_speech(phrase)) or (phrase.topic == "formulation" and phrase.text in stock):
             continue  # 为人民服务，对人民负责，____: filled from the rhythm
+        if phrase.topic == TOPIC and other_fillings(phrase, corpus):
+            continue  # 各民族都有____的自由: 语言文字 and 风俗习惯 both fit
         if illustrative(phrase):
             continue  # a slogan in an example (就像看见火锅就知道是重庆), not a point the speech makes
-        made = _multi(phrase, pools, rng) if MULTI in settings.kinds else None
+        made = multi_item(phrase, pools, rng) if MULTI in settings.kinds else None
         if made is not None:
             items.append(made)
-            sentence_of[made.item_id] = phrase.passage.passage_id + phrase.sentence
-        if phrase.topic == "enumeration" and not _middle_of_list(phrase):
+            sentence_of[made.item_id] = _sentence_key(phrase)
+        if phrase.topic == "enumeration" and not middle_of_list(phrase):
             continue  # one more item per list: its middle one, pinned down from both sides
         options = distractors(phrase, pools, stem, rng)
-        if _from_speech(phrase) and only_reshuffled(phrase, [d for d in options if pools.belongs(phrase, d)][:3]):
+        if from_speech(phrase) and only_reshuffled(phrase, [d for d in options if pools.belongs(phrase, d)][:3]):
             continue  # 敢闯敢试 among 敢想敢试 / 敢闯敢干: wording, not content
         # one item per phrase, the most telling kind that works: the same sentence asked three
         # ways is one question three times
         order: tuple[str, ...] = (CHOICE, JUDGE, FILL) if phrase.topic == "formulation" else (CHOICE, FILL, JUDGE)
-        if phrase.topic == "keyline":
+        if phrase.topic in ("keyline", "rule", "measure"):
             order = (FILL,)  # 以____为主线: the stem pins it down; no list of rival main lines exists
         for kind in (k for k in order if k in settings.kinds):
-            made = _make(kind, phrase, stem, options, pools, rng)
+            made = make_item(kind, phrase, stem, options, pools, rng)
             if made is not None:
                 items.append(made)
-                sentence_of[made.item_id] = phrase.passage.passage_id + phrase.sentence
-                if phrase.topic == "quote" and not _from_speech(phrase) and in_list(phrase):
+                sentence_of[made.item_id] = _sentence_key(phrase)
+                if phrase.topic == "quote" and not from_speech(phrase) and in_list(phrase):
                     list_elements.add(made.item_id)
                 break
     items += [i for i in structure_items(passages, rng, _outsiders(phrases)) if i.kind in settings.kinds]
     if MULTI in settings.kinds:
         for phrase, others in _contrasted_lists(passages):
-            made = _multi(phrase, pools, rng, others)
+            made = multi_item(phrase, pools, rng, others)
             if made is not None:
                 items.append(made)
                 sentence_of[made.item_id] = sentence_key(phrase.passage, phrase.sentence)
@@ -131,7 +133,7 @@ def _unique(items: list[QuizItem]) -> list[QuizItem]:
         key = (item.kind, fold(item.question))
         phrase = (item.topic, fold(item.answer))
         here = (item.kind, item.passage_id + fold(item.answer))  # found twice: as a slogan and as a pair
-        again = item.topic in ("quote", "formulation") and "讲话" not in item.doc_title and phrase in asked
+        again = item.topic in ("quote", "formulation", "rule") and "讲话" not in item.doc_title and phrase in asked
         if key not in seen and (item.topic == "structure" or here not in seen) and not again:
             seen.update((key, here))
             asked.add(phrase)
@@ -188,6 +190,12 @@ def _few_per_sentence(items: list[QuizItem], sentence_of: dict[str, str]) -> lis
     return [i for i in items if i.item_id not in sentence_of or i.item_id in keep]
 
 
+def _sentence_key(phrase: KeyPhrase) -> str:
+    """Which sentence an item asks about, for one item per sentence; a measure of the speech
+    stands in a clause of its own (建立健全长效机制 beside “突击型”向“长效型”转变)."""
+    return clause_key(phrase) if phrase.topic == "measure" else phrase.passage.passage_id + phrase.sentence
+
+
 def _askable(phrase: KeyPhrase) -> bool:
     text = phrase.text
     return len(fold(text)) >= 2 and text not in STOP_WORDS and "*" not in text
@@ -211,89 +219,6 @@ def _outsiders(phrases: list[KeyPhrase]) -> list[tuple[str, Passage]]:
     return out
 
 
-def _stem(phrase: KeyPhrase) -> str | None:
-    """The sentence around the phrase with the phrase blanked, cut at clause boundaries."""
-    s, start, end = phrase.sentence, phrase.start, phrase.start + len(phrase.text)
-    if s[start:end] != phrase.text:
-        return None
-    left, right = s[:start], s[end:]
-    left = ARTICLE_LABEL.sub("", left)  # "第十五条" says where, not what
-    left_cut = right_cut = False
-    while len(left) + len(right) > STEM_MAX:
-        # drop the outermost clause on the longer side (a clause ends at ，；：、)
-        marks_left = [m.end() for m in re.finditer(r"[,，;；:：、]", left[:-1])]
-        marks_right = [m.start() for m in re.finditer(r"[,，;；:：、]", right) if m.start() > 0]
-        if marks_left and (len(left) >= len(right) or not marks_right):
-            left, left_cut = left[marks_left[0] :], True
-        elif marks_right:
-            right, right_cut = right[: marks_right[-1]], True
-        else:
-            break
-    stem = ("……" if left_cut else "") + f"{left}{BLANK}{right}" + ("……" if right_cut else "")
-    stem = re.sub(r"\*+", "××", stem)  # the material's redactions, in the usual form
-    context = fold(stem.replace(BLANK, ""))
-    return stem if len(context) >= 8 else None  # too little context is ambiguous
-
-
-def _make(
-    kind: str, phrase: KeyPhrase, stem: str, distractors: list[str], pools: Pools, rng: random.Random
-) -> QuizItem | None:
-    p = phrase.passage
-    lead = f"《{short_title(p.doc_title)}》："
-    explanation = _explanation(phrase)
-    common: dict[str, Any] = dict(
-        answer=phrase.text,
-        explanation=explanation,
-        passage_id=p.passage_id,
-        doc_id=p.doc_id,
-        doc_title=p.doc_title,
-        location=p.location,
-        topic=phrase.topic,
-    )
-    if phrase.topic == "enumeration" and not _from_speech(phrase):
-        return None  # one item of a law's list (文明校园) is trivia; the list is asked as multi
-    if phrase.topic == "formulation" and not _from_speech(phrase) and kind != FILL:
-        return None  # a law's wording misremembered (受人民服务) reads as nonsense: ask it as a blank
-    if kind == FILL:
-        if phrase.topic not in FILL_TOPICS or (phrase.topic == "quote" and len(phrase.text) < 4):
-            return None  # a short quote in a blank has many fitting answers
-        if phrase.topic == "enumeration" and not _parallel(phrase):
-            return None  # "普查、____、整理" has many right answers; 有形、____、有效 has one
-        question = f"{lead}{stem}"
-        return QuizItem(item_id=item_id(FILL, question, phrase.text), kind=FILL, question=question, **common)
-    if kind == CHOICE:
-        distractors = [d for d in distractors if pools.belongs(phrase, d)]  # of the answer's own kind
-        if len(distractors) < 2 or mixed_kinds([phrase.text, *distractors[:3]]):
-            return None  # what `quiz check` would flag is not generated
-        options = [phrase.text, *distractors[:3]]  # three options when only two are of the kind
-        rng.shuffle(options)
-        question = f"{lead}{stem}"
-        return QuizItem(
-            item_id=item_id(CHOICE, question, phrase.text),
-            kind=CHOICE,
-            question=question,
-            options=options,
-            correct=options.index(phrase.text),
-            **common,
-        )
-    if kind == JUDGE:
-        swaps = [d for d in distractors if pools.belongs(phrase, d)]
-        if not swaps:
-            return None  # a swap of another kind is a falsehood anyone spots; only-true is no test
-        truthful = rng.random() < 0.5
-        filled = phrase.text if truthful else swaps[0]
-        question = f"判断：{lead}{stem.replace(BLANK, filled, 1)}"
-        return QuizItem(
-            item_id=item_id(JUDGE, question, phrase.text),
-            kind=JUDGE,
-            question=question,
-            options=list(TRUE_FALSE),
-            correct=0 if truthful else 1,
-            **common,
-        )
-    return None
-
-
 def _contrasted_lists(passages: list[Passage]) -> list[tuple[KeyPhrase, list[str]]]:
     """Two lists of problems in one passage (named at last year's meeting; newly exposed): each
     is asked as a multi-select with the other's items as the wrong options — the same kind, and
@@ -310,90 +235,3 @@ def _contrasted_lists(passages: list[Passage]) -> list[tuple[KeyPhrase, list[str
             )
             out.append((first, others))
     return out
-
-
-def _multi(
-    phrase: KeyPhrase, pools: Pools, rng: random.Random, others: list[str] | None = None
-) -> QuizItem | None:
-    """One multi-select item per enumeration: which of these does the blanked list name?
-    `others`: the wrong options, when the material gives a list of the same kind."""
-    if phrase.topic != "enumeration" or phrase.sentence[phrase.start - 1 : phrase.start] == "、":
-        return None  # asked once, from the list's first item
-    if not _from_speech(phrase):
-        return None  # a law's list (财务状况、收支情况、人员变动) was rated a detail, its distractors weak
-    listed = [phrase.text, *phrase.siblings]
-    whole = replace(phrase, text="、".join(listed))
-    stem = _stem(whole)
-    if stem is None:
-        return None
-    right = listed if len(listed) <= 4 else rng.sample(listed, 3)
-    wanted = 2 if len(right) <= 3 else 1
-    if others is not None:
-        wrong = rng.sample(others, min(wanted, len(others)))
-    else:
-        wrong = distractors(phrase, pools, stem, rng, wanted=wanted)
-        wrong = [w for w in wrong if pools.belongs(phrase, w)]  # 有形 among 经济、政治、文化 stands out
-    if not wrong or mixed_kinds(right + wrong):
-        return None
-    options = right + wrong
-    rng.shuffle(options)
-    correct_set = sorted(options.index(r) for r in right)
-    question = f"《{short_title(phrase.passage.doc_title)}》：{stem}\n空格处原文列举了下列哪些？（多选）"
-    p = phrase.passage
-    return QuizItem(
-        item_id=item_id(MULTI, question, whole.text),
-        kind=MULTI,
-        question=question,
-        answer="、".join(o for o in listed if o in right),
-        options=options,
-        correct_set=correct_set,
-        explanation=_explanation(whole),
-        passage_id=p.passage_id,
-        doc_id=p.doc_id,
-        doc_title=p.doc_title,
-        location=p.location,
-        topic=phrase.topic,
-    )
-
-
-def _marked(phrase: KeyPhrase, texts: list[str]) -> bool:
-    """A formulation the material itself marks as one: in quotation marks (“以商养文，以文促商”),
-    or, in the laws, repeated as a whole by several texts (为人民服务，对人民负责，受人民监督).
-
-    Unmarked pairs were rated badly: idioms anyone completes (心往一处想，劲往一处使), filler
-    (你干你的，我干我的), and 既要……也要 pairs whose form gives the answer away; a law's pair
-    that only shares a word (保存相关记录，删除相关信息) is one step of a procedure."""
-    before = phrase.sentence[: phrase.start]
-    if before.count("“") > before.count("”"):
-        return True
-    whole = (phrase.text, *phrase.siblings)
-    return not _from_speech(phrase) and sum(all(w in t for w in whole) for t in texts) >= 2
-
-
-def _from_speech(phrase: KeyPhrase) -> bool:
-    return "讲话" in phrase.passage.doc_title
-
-
-def _middle_of_list(phrase: KeyPhrase) -> bool:
-    """The list item with as many items before it as after it (有形、有感、有效 → 有感)."""
-    position = sum(1 for s in phrase.siblings if 0 <= phrase.sentence.find(s) < phrase.start)
-    return position == (len(phrase.siblings) + 1) // 2
-
-
-def _parallel(phrase: KeyPhrase) -> bool:
-    """Enumeration items built alike (有形、有感、有效) pin the blank down."""
-    common = set(phrase.text)
-    for sibling in phrase.siblings:
-        common &= set(sibling)
-    return bool(common)
-
-
-def _explanation(phrase: KeyPhrase) -> str:
-    p = phrase.passage
-    where = f"《{short_title(p.doc_title)}》{p.location}"
-    budget = EXPLANATION_MAX - len(where) - 8
-    sentence = phrase.sentence
-    if len(sentence) > budget:
-        start = max(0, min(phrase.start - budget // 3, len(sentence) - budget))
-        sentence = ("…" if start else "") + sentence[start : start + budget] + "…"
-    return f"原文：“{sentence}”（{where}）"

@@ -10,7 +10,7 @@ from corpus.model import Passage
 @dataclass(frozen=True)
 class KeyPhrase:
     text: str  # the phrase as written
-    topic: str  # quote | enumeration | principle | problem | number | formulation | keyline
+    topic: str  # quote | enumeration | principle | problem | number | formulation | keyline | rule | measure
     group: str  # distractors come from the same group
     passage: Passage
     sentence: str  # the sentence it stands in

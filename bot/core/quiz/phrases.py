@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 from bot.core.quiz.key_phrase import KeyPhrase
+from bot.core.quiz.measures import speech_measures
+from bot.core.quiz.rules import core_rules
 from bot.core.quiz.signature import formulations
 from corpus.chunking import split_sentences
 from corpus.model import Passage
@@ -43,6 +45,8 @@ def key_phrases(passages: list[Passage]) -> list[KeyPhrase]:
             out += _enumerations(passage, sentence)
             out += _numbers(passage, sentence)
             out += _named_lines(passage, sentence)
+            out += core_rules(passage, sentence)
+            out += speech_measures(passage, sentence)
     return out
 
 

@@ -27,6 +27,8 @@ _BASE = {  # (topic, from the speech) → base worth
     ("enumeration", True): 0.65, ("enumeration", False): 0.25,
     ("number", True): 0.45, ("number", False): 0.2,
     ("keyline", True): 0.9, ("keyline", False): 0.6,  # 以铸牢中华民族共同体意识为主线
+    ("measure", True): 0.8,  # what the speech says the work is, who does it (measures.py)
+    ("rule", False): 0.65,  # a law's core rule on nationalities (rules.py): 中华民族共同体意识是民族团结之本
 }  # fmt: skip
 _LEANS_ON_ELSEWHERE = re.compile(
     r"前款|前条|前两款|前三款|前项|本条第|上述|依照本条|(本法|本条例|本规定|本办法)第|修改为|增写|增加一|宪法第|第[一二三四五六七八九十]+项|第[一二三四五六七八九十百零]+条(第.+?款)?(规定|所列|所称)"
