@@ -15,6 +15,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
 _AT_FDCWD = -100
@@ -22,6 +26,17 @@ _AT_FDCWD = -100
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_array_atomic(path: Path, array: np.ndarray) -> None:
+    """An .npy file (no pickled objects: loaded with allow_pickle=False)."""
+    import io
+
+    import numpy as np
+
+    out = io.BytesIO()
+    np.save(out, array, allow_pickle=False)
+    write_bytes_atomic(path, out.getvalue())
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

@@ -4,7 +4,8 @@ Why: importing torch and sentence-transformers costs seconds at every start, and
 runs the int8-quantised graph about three times faster on this kind of CPU. Only numpy,
 onnxruntime and `tokenizers` are imported here. The graph (exported once by
 `index.onnx_export` at set-up) already pools and L2-normalises; this module tokenises with the
-model's own `tokenizer.json`, adds the e5 prompts and batches texts of similar length together.
+model's own `tokenizer.json` (questions through `index.query_tokenizer`, which loads only the
+pieces they use), adds the e5 prompts and batches texts of similar length together.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 
 from index.model_prep import ModelPrepError
 from index.onnx_export import ONNX_CONFIG, onnx_stamp
+from index.query_tokenizer import QueryTokenizer
 
 PROGRESS_FROM = 500  # texts; fewer take only a few seconds
 log = logging.getLogger(__name__)
@@ -69,7 +71,6 @@ class OnnxEncoder:
 
     def __init__(self, name: str, info: OnnxModelInfo, batch_size: int = 32, threads: int = 0) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         self.name = name
         self.dim = info.dim
@@ -84,24 +85,35 @@ class OnnxEncoder:
             str(info.folder / info.model_file), options, providers=["CPUExecutionProvider"]
         )
         self._inputs = {i.name for i in self._session.get_inputs()}
-        self._tokenizer = Tokenizer.from_file(str(info.folder / "tokenizer.json"))
-        self._tokenizer.enable_truncation(info.max_tokens)
-        self._tokenizer.no_padding()
+        self._full_tokenizer: Any = None  # loaded at the first passage encode (builds)
+        self._query_tokenizer = _open_query_tokenizer(info)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode([self.info.query_prompt + t for t in texts])
+        texts = [self.info.query_prompt + t for t in texts]
+        if self._query_tokenizer is None:
+            return self._encode(self._full_ids(texts))
+        return self._encode(self._query_tokenizer.encode(texts))
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
-        return self._encode([self.info.passage_prompt + t for t in texts])
+        return self._encode(self._full_ids([self.info.passage_prompt + t for t in texts]))
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not texts:
+    def _full_ids(self, texts: list[str]) -> list[list[int]]:
+        if self._full_tokenizer is None:
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(self.info.folder / "tokenizer.json"))
+            tokenizer.enable_truncation(self.info.max_tokens)
+            tokenizer.no_padding()
+            self._full_tokenizer = tokenizer
+        return [e.ids for e in self._full_tokenizer.encode_batch(texts, add_special_tokens=True)]
+
+    def _encode(self, ids: list[list[int]]) -> np.ndarray:
+        out = np.zeros((len(ids), self.dim), dtype=np.float32)
+        if not ids:
             return out
-        ids = [e.ids for e in self._tokenizer.encode_batch(texts, add_special_tokens=True)]
         # Longest first, so batches hold texts of similar length: padding is the main waste.
         order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
-        with progress_bar(len(texts), self.show_progress) as bar:
+        with progress_bar(len(ids), self.show_progress) as bar:
             for start in range(0, len(order), self.batch_size):
                 rows = order[start : start + self.batch_size]
                 out[rows] = self._run([ids[i] for i in rows])
@@ -120,6 +132,15 @@ class OnnxEncoder:
             feeds["token_type_ids"] = np.zeros_like(input_ids)
         (vectors,) = self._session.run(None, feeds)
         return np.asarray(vectors, dtype=np.float32)
+
+
+def _open_query_tokenizer(info: OnnxModelInfo) -> QueryTokenizer | None:
+    """The fast question tokenizer, or None (then questions use the full one) if it cannot be cut."""
+    try:
+        return QueryTokenizer.open(info.folder, info.max_tokens)
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("event=query_tokenizer_unavailable error=%s", type(exc).__name__)
+        return None
 
 
 class _NoBar:

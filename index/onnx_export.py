@@ -19,6 +19,7 @@ from pathlib import Path
 
 from index.atomic import staged_directory
 from index.model_prep import PREPARED_MARKER, ModelPrepError
+from index.query_tokenizer import split_vocabulary
 
 ONNX_CONFIG = "policybot-onnx.json"  # what the export wrote and from what (read by index.onnx_encoder)
 EXPORT_VERSION = 1  # bump when the graph or its quantisation changes: the folder is redone
@@ -59,6 +60,7 @@ def export_onnx(model_dir: Path, onnx_dir: Path, variant: str = "int8") -> Path:
         else:
             fp32.rename(staging / model_file)
         shutil.copy2(model_dir / "tokenizer.json", staging / "tokenizer.json")
+        split_vocabulary(staging)  # the question tokenizer's files (index.query_tokenizer)
         _write_config(model_dir, staging, model_file, variant)
     return onnx_dir
 

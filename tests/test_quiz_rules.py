@@ -53,6 +53,7 @@ def test_the_bank_asks_the_laws_core_rules(items) -> None:
     assert len({i.doc_id for i in rules}) >= 4  # not one law: 宪法, 自治法, 促进法, 通用语言文字法 …
     answers = {i.answer for i in rules}
     assert {"民族团结之本", "普通话和规范汉字", "民主集中制", "特殊政策和灵活措施", "增进共同性、尊重和包容差异性"} <= answers
+    assert {"民族平等、团结、互助和促进各民族共同繁荣", "共居共学、共建共享、共事共乐"} <= answers  # whole lists
     assert not any(i.answer.startswith("实行") for i in rules)  # one element of 平等、团结和共同繁荣
     assert not answers & {"保持或者改革自己风俗习惯", "全国各族人民共同缔造的统一的多民族国家"}  # ambiguous blanks
     for item in rules:

@@ -43,10 +43,12 @@ def test_jieba_keeps_its_dictionary_cache_in_our_cache_dir(tmp_path) -> None:
     import subprocess
     import sys
 
+    from index.jieba_dictionary import WORDS_FILE
+
     script = (
         "import sys; from pathlib import Path; from index.tokens import warm_up; warm_up(Path(sys.argv[1]))"
     )
-    cache = tmp_path / "cache" / "jieba.cache"
+    cache = tmp_path / "cache" / WORDS_FILE
     written = []
     for _ in range(2):  # the first run writes the cache, the second only reads it
         run = subprocess.run(

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from index.jieba_dictionary import posseg
 from index.tokens import bigrams, normalize
 
 QUANTITY, DATE, PERSON, PLACE, LIST, REASON, METHOD = (
@@ -167,9 +168,7 @@ def _has_person(asked: Asked, text: str) -> bool:
 
 @lru_cache(maxsize=2048)
 def tagged(text: str) -> tuple[tuple[str, str], ...]:
-    import jieba.posseg  # loaded only for who/where questions: it costs a second at first use
-
-    return tuple((w.word, w.flag) for w in jieba.posseg.cut(text))
+    return tuple((w.word, w.flag) for w in posseg().cut(text))
 
 
 def person_names(text: str) -> list[str]:

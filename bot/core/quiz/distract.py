@@ -18,6 +18,7 @@ from bot.core.quiz.items import BLANK, fold
 from bot.core.quiz.key_phrase import KeyPhrase
 from bot.core.quiz.phrases import format_like
 from bot.core.quiz.signature import variants
+from index.jieba_dictionary import posseg
 
 
 @dataclass
@@ -122,9 +123,7 @@ def _plausibility(phrase: KeyPhrase, candidate: str, docs_of: dict[str, set[str]
 @lru_cache(maxsize=65536)
 def last_pos(text: str) -> str:
     """The coarse part of speech of a phrase's head (its last word): n, v, a, m, i …"""
-    import jieba.posseg
-
-    words = [w for w in jieba.posseg.cut(text) if w.word.strip()]
+    words = [w for w in posseg().cut(text) if w.word.strip()]
     if not words:
         return ""
     flag = words[-1].flag
@@ -137,9 +136,7 @@ def last_pos(text: str) -> str:
 
 def _word_flag(word: str) -> str:
     """jieba's own tag of a dictionary word (its whole tag: 道理 n, 穆罕默德 nr)."""
-    import jieba.posseg
-
-    return jieba.posseg.dt.word_tag_tab.get(word, "")
+    return posseg().dt.word_tag_tab.get(word, "")
 
 
 def series_places(answer: str, siblings: tuple[str, ...]) -> list[int]:

@@ -6,7 +6,9 @@ these laws is a handful of sentences of a few forms — what a thing *is* (中�
 团结之本; 民族自治地方的自治机关是……人民代表大会和人民政府), which freedom each nationality has
 (使用和发展自己的语言文字的自由), which principle an organ follows (实行民主集中制的原则), what
 relations the state keeps (平等团结互助和谐的社会主义民族关系), what it may do (有权采取特殊政策和
-灵活措施), and the rule of equality (各民族一律平等).
+灵活措施), the rule of equality (各民族一律平等) and what is forbidden (破坏民族团结和制造民族分裂),
+what the state upholds (增进共同性、尊重和包容差异性), and the promotion law's signature lists as
+whole blanks (休戚与共、荣辱与共、生死与共、命运与共; 共居共学、共建共享、共事共乐).
 
 Only sentences on nationalities count (民族, 各族, 中华文化, 语言文字, 自治), in the laws on
 ethnic affairs and the constitution: 最高人民法院是最高审判机关 is a fact, not the study topic.
@@ -33,14 +35,19 @@ _FORMS = (
     re.compile(r"都有(?P<answer>[^，。；、]{4,16}?)的自由"),  # 各民族都有使用和发展自己的语言文字的自由
     re.compile(r"公民有(?P<answer>[^，。；、]{4,6})自由"),  # 各民族公民有宗教信仰自由
     re.compile(r"实行(?P<answer>[^，。；、的]{3,8})的原则"),  # 自治机关实行民主集中制的原则
+    re.compile(r"工作坚持(?P<answer>[^，。；]{6,24})的原则"),  # 民族平等、团结、互助和促进各民族共同繁荣
     re.compile(r"各民族的(?P<answer>平等[^，。；的]{2,10}?)(?:的社会主义民族)?关系"),  # 平等团结互助和谐
     re.compile(r"有权采取(?P<answer>[^，。；、]{4,12})[，。；]"),  # 特殊政策和灵活措施
     re.compile(r"各民族(?P<answer>一律平等)"),
+    re.compile(r"由(?P<answer>[^，。；由]{6,20}的公民)担任"),  # 自治县县长由实行区域自治的民族的公民担任
+    re.compile(r"禁止(?P<answer>破坏民族团结[^，。；]{2,12}?)的行为"),  # 破坏民族团结和制造民族分裂
+    re.compile(r"禁止对任何民族的(?P<answer>[^，。；]{4,8})[，。；]"),  # 歧视和压迫
     # the whole of what the state upholds, up to its clause's end (增进共同性、尊重和包容差异性)
     re.compile(r"国家坚持(?P<answer>[^和，。；、][^，。；]{3,13})[，。；]"),
     re.compile(r"有(?P<answer>维护[^，。；、]{4,16})的义务"),  # 维护国家统一和全国各民族团结
     re.compile(r"牢固树立(?P<answer>[^，。；]{6,30}?)的共同体理念"),  # 休戚与共、荣辱与共、生死与共、命运与共
     re.compile(r"坚定对(?P<answer>[^，。；]{8,40})的认同"),  # 伟大祖国、中华民族、中华文化、……的认同
+    re.compile(r"各族群众(?P<answer>共.共.(?:、共.共.)+)的"),  # 共居共学、共建共享、共事共乐
 )
 # A named site or office (景宁民族工业园), or a term that says where it is defined (以下简称): a
 # local detail, not a rule on nationalities.
