@@ -30,7 +30,7 @@ from index.ranker import (
     shipped_ranker,
 )
 from index.structure import DocumentStructure
-from index.tokens import bigrams, cjk_share, content_terms, normalize
+from index.tokens import bigrams, cjk_share, content_terms, normalize, simplified
 from index.vectors import DEFAULT_FACTORY, VectorIndex
 
 CANDIDATES = 50  # per retriever, before fusion
@@ -208,9 +208,11 @@ class HybridIndex:
         self, query: str, q: np.ndarray, cues: bool = True, answer_check: AnswerCheck | None = None
     ) -> CandidateTable | None:
         """Candidate rows and their feature columns (what a ranker scores; fit_ranker fits on it)."""
-        word_scores = self.words.scores(self.words.query_tokens(query))
-        bigram_scores = self.bigrams.scores(self.bigrams.query_tokens(query))
         plan = plan_query(query, self.structure) if cues else QueryPlan()
+        # An English question's words match nothing in Chinese text: its glossary terms do.
+        lexical = f"{query} {plan.translation}" if plan.translation else query
+        word_scores = self.words.scores(self.words.query_tokens(lexical))
+        bigram_scores = self.bigrams.scores(self.bigrams.query_tokens(lexical))
         expansion_scores = self._keyword_scores(plan.expansion)
         translation_scores = self._keyword_scores(plan.translation)
         rows = self._candidates(q, word_scores, bigram_scores, expansion_scores + translation_scores, plan)
@@ -326,8 +328,8 @@ class HybridIndex:
 
 
 def cut_query(query: str) -> tuple[str, bool]:
-    """The part of a question the encoder reads, and whether anything was cut off."""
-    return query[:MAX_QUERY_CHARS], len(query) > MAX_QUERY_CHARS
+    """The part of a question the encoder reads (simplified characters), and whether anything was cut off."""
+    return simplified(query[:MAX_QUERY_CHARS]), len(query) > MAX_QUERY_CHARS
 
 
 def passage_sentences(passage: Passage) -> list[str]:

@@ -21,7 +21,7 @@ LEXICON_FILE = Path(__file__).with_name("lexicon_zh.tsv")
 GLOSSARY_FILE = Path(__file__).with_name("glossary_en.tsv")
 
 # Words that name a speech (its title says 讲话) rather than a law: who speaks and where.
-_SPEECH_TITLE = re.compile(r"讲话|发言|会议")
+SPEECH_TITLE = re.compile(r"讲话|发言|会议")
 _SPEECH_CUES = re.compile(r"讲话|书记|会议|会上|中心组|集中学习|主持|动员|这次学习|本次学习|讲稿")
 _LAW_CUES = re.compile(r"法律|本法|该法|这部法|法条|法规")
 _REGULATION_CUES = re.compile(r"条例")
@@ -128,7 +128,7 @@ def named_documents(text: str, structure: DocumentStructure) -> set[int]:
     for number, title in enumerate(structure.titles):
         clean = normalize(title)
         if (
-            (speech and _SPEECH_TITLE.search(clean))
+            (speech and SPEECH_TITLE.search(clean))
             or (law and _TITLE_NOISE.sub("", clean).endswith("法"))
             or (regulation and "条例" in clean)
         ):

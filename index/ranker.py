@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from index.fusion import FusionWeights
-from index.query_plan import QueryPlan
+from index.query_plan import SPEECH_TITLE, QueryPlan
 from index.structure import DocumentStructure
 
 MODEL_FILE = Path(__file__).with_name("ranker_model.json")
@@ -38,6 +38,7 @@ FEATURES = (
     "answer_near",  # among the fusion's best: holds an answer of the asked kind (多少 → a number)
     "log_length",
     "definition_match",  # holds a definition (所称, 是指) when the question asks what a term means
+    "speech_doc",  # the passage is in a speech (the core text members ask about), named or not
 )
 ANSWER_CHECK_TOP = 10  # candidates (by fusion) checked for an answer of the asked kind
 # (question, passage texts) → per text: holds an answer of the kind asked, next to its words.
@@ -141,6 +142,7 @@ def cue_features(
         # A document of one passage has no start or end to point at.
         position = np.exp(-steps / 2.0) * (sizes > 0)
     overview = structure.part_start[rows].astype(np.float32) if plan.parts_overview else np.zeros(n)
+    speech = {d: bool(SPEECH_TITLE.search(structure.titles[d])) for d in set(docs.tolist())}
     definition = np.array([bool(_DEFINITION.search(t)) for t in texts], np.float32) * plan.definition
     return {
         "named_doc": named,
@@ -150,5 +152,6 @@ def cue_features(
         "position_match": position.astype(np.float32),
         "part_overview": overview,
         "definition_match": definition,
+        "speech_doc": np.array([speech[d] for d in docs.tolist()], np.float32),
         "log_length": np.log1p([len(t) for t in texts]).astype(np.float32) - 5.0,
     }

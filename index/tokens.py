@@ -49,6 +49,18 @@ def normalize(text: str) -> str:
     return _converter().convert(normalize_for_matching(text))
 
 
+def simplified(text: str) -> str:
+    """A question written in traditional characters, in the simplified ones the corpus uses.
+
+    BM25 folds both already (normalize); the encoder does not: e5 places 書記 and 书记 apart.
+    One changed character is left as written: more often a variant the text itself uses (舖).
+    """
+    converted = _converter().convert(text)
+    if len(converted) != len(text):
+        return converted
+    return converted if sum(a != b for a, b in zip(text, converted)) >= 2 else text
+
+
 def tokenize(text: str) -> list[str]:
     """Content tokens of `text` in order, repeats kept (BM25 counts them)."""
     return [

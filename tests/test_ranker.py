@@ -83,3 +83,19 @@ def test_the_answer_kind_cue_marks_only_checked_candidates_among_the_best(index:
     best = set(np.argsort(-fused)[:ANSWER_CHECK_TOP].tolist())
     assert {int(i) for i in np.flatnonzero(marked)} == {i for i in best if "人" in texts[i]}
     assert not unchecked.any()  # no check set: the cue is off
+
+
+def test_an_english_questions_glossary_terms_are_searched_as_words(index: HybridIndex) -> None:
+    # The English words match nothing in the Chinese material; the glossary's terms do.
+    words_only = only(words_z=1.0, bigrams_z=1.0)
+    question = "How can short-lived results become lasting ones?"
+    top = index.search(question, HashEncoder(), ranker=words_only).hits[0].passage
+    assert "让“一时好”变成“长期好”" in top.text
+
+
+def test_the_speech_cue_marks_the_speechs_passages_whatever_the_question_names(index: HybridIndex) -> None:
+    question = "民族工作和宗教工作有什么特点？"  # names no document
+    rows, columns, *_ = index.candidate_table(question, HashEncoder().encode_queries([question])[0])
+    in_speech = np.array(["讲话" in index.passages[r].doc_title for r in rows])
+    assert in_speech.any() and (~in_speech).any()
+    assert (columns["speech_doc"] == in_speech).all() and not columns["named_doc"].any()

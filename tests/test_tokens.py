@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.tokens import bigrams, cjk_share, content_terms, normalize, tokenize
+from index.tokens import bigrams, cjk_share, content_terms, normalize, simplified, tokenize
 
 
 def test_question_words_are_dropped() -> None:
@@ -14,6 +14,13 @@ def test_question_words_are_dropped() -> None:
 def test_traditional_and_full_width_fold_to_the_corpus_form() -> None:
     assert normalize("創建品牌的主題ＡＢＣ") == "创建品牌的主题abc"
     assert set(tokenize("創建品牌的主題是什麼")) >= {"创建", "品牌", "主题"}
+
+
+def test_a_traditional_question_is_encoded_in_simplified_characters() -> None:
+    assert simplified("講話要求多講什麼、少講什麼？") == "讲话要求多讲什么、少讲什么？"
+    assert simplified("讲话要求多讲什么？") == "讲话要求多讲什么？"
+    # One variant character is more often the text's own spelling than a traditional question.
+    assert simplified("凉茶舖又叫什么？") == "凉茶舖又叫什么？"
 
 
 def test_bigrams_cover_every_adjacent_pair() -> None:
