@@ -115,12 +115,14 @@ class QueryTokenizer:
         """The special pieces, the lowest-scoring piece, then every piece occurring in the texts."""
         fixed = [*range(SPECIAL_PIECES), self.lowest]
         found: set[int] = set()
+        lookup, longest = self.piece_ids.get, self.longest
         for text in normalized:
             # A superset of what the pre-tokeniser hands the model: every word starts with ▁.
             spaced = SPACE + text.replace(" ", SPACE)
-            for start in range(len(spaced)):
-                for end in range(start + 1, min(start + self.longest, len(spaced)) + 1):
-                    piece_id = self.piece_ids.get(spaced[start:end])
+            size = len(spaced)
+            for start in range(size):
+                for end in range(start + 1, min(start + longest, size) + 1):
+                    piece_id = lookup(spaced[start:end])
                     if piece_id is not None:
                         found.add(piece_id)
         return fixed + sorted(found.difference(fixed))
