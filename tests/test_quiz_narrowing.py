@@ -85,3 +85,14 @@ def test_the_body_of_each_part_is_placed_by_its_lists_and_parallel_clauses(items
     for item in where:
         assert item.answer in by_id[item.cited[-1]].heading
     assert not any("火锅" in i.question or "以商养文" in i.question for i in where)
+
+
+def test_the_seed6_give_away_placements_are_not_generated(items) -> None:
+    """Seed 6: 团结才能胜利，奋斗才会成功 (a stock maxim) and 定位高，才能起点高 (高, 位 give 高位推动
+    away) were rated guessable and not worth learning; the placements the rater passed stay."""
+    placed = [i for i in items if "出自哪一项“要坚持”的部署" in i.question]
+    for item in placed:
+        clause = item.question.split("“", 1)[1].rsplit("”这句话", 1)[0]
+        assert "才能" not in clause and "才会" not in clause, item.question
+        assert len(set(clause) & set(item.answer)) < 2, item.question
+    assert any("一盘棋" in i.question for i in placed) and any("天花板" in i.question for i in placed)

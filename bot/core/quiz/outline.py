@@ -36,6 +36,9 @@ PLACED_PER_PART = 8  # generated; one item per sentence keeps fewer
 CLAUSE_MIN = 12  # a clause shorter than this gets the clause before it as context
 
 
+_MAXIM = re.compile(r"才能|才会")  # X才能Y: a saying of cause and effect, true of any part
+
+
 def sentence_key(passage: Passage, sentence: str) -> str:
     """The key under which the generator counts items per sentence (as key_phrases cuts them)."""
     return passage.passage_id + sentence
@@ -154,6 +157,8 @@ def _which_part_items(
         clause = _clause(phrase).replace("*", "××")
         if clause in seen or any(p in clause for p in principles):
             continue
+        if _MAXIM.search(clause) or len(set(clause) & set(part.principle)) >= 2:
+            continue  # seed 6: 团结才能胜利 is a stock maxim; 定位高 gives 高位推动 away by its 高, 位
         seen.add(clause)
         per_part[part.number] = per_part.get(part.number, 0) + 1
         shown = clause.replace("“", "‘").replace("”", "’")
