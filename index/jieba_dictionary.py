@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import sys
 import threading
 from pathlib import Path
@@ -46,6 +47,7 @@ TAG_WORDS_FILE = "jieba-tag-words.txt"  # the dictionary's words, one per line
 TAGS_FILE = "jieba-tags.txt"  # their part-of-speech tags, same order
 RECORD_FILE = "jieba-dictionary.json"  # from which jieba and dictionary file, and the total
 _import_lock = threading.Lock()
+log = logging.getLogger(__name__)
 _tags_folder: Path | None = None  # set once the words came from our cache: the tags are there too
 
 
@@ -84,18 +86,24 @@ def load_dictionary(cache_dir: Path) -> None:
 
 
 def _parse_and_cache(cache_dir: Path) -> None:
-    """jieba's own parse (this once), then our cache of it."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    jieba.dt.tmp_dir = str(cache_dir)  # jieba's own cache of its parse: ours, not /tmp's
+    """jieba's own parse (this once), then our cache of it; a cache that cannot be written
+    (a read-only folder) only costs the next start the same parse again."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        jieba.dt.tmp_dir = str(cache_dir)  # jieba's own cache of its parse: ours, not /tmp's
+    except OSError:
+        pass
     jieba.dt.initialize()
-    _write_cache(cache_dir, jieba.dt.FREQ, jieba.dt.total)
+    try:
+        _write_cache(cache_dir, jieba.dt.FREQ, jieba.dt.total)
+    except OSError as exc:
+        log.warning("event=jieba_cache_unwritable path=%s error=%s", cache_dir, type(exc).__name__)
 
 
 def _write_cache(cache_dir: Path, freq: dict[str, int], total: int) -> None:
     global _tags_folder
     tags = _parse_tags()
     words = list(freq)
-    cache_dir.mkdir(parents=True, exist_ok=True)
     write_text_atomic(cache_dir / WORDS_FILE, "\n".join(words))
     write_array_atomic(cache_dir / COUNTS_FILE, np.fromiter(freq.values(), dtype=np.int64, count=len(words)))
     write_text_atomic(cache_dir / TAG_WORDS_FILE, "\n".join(tags))

@@ -66,3 +66,15 @@ def test_starting_the_cli_does_not_import_pkg_resources() -> None:
     assert run.returncode == 0, run.stderr
     words, imported = run.stdout.rsplit(" ", 1)
     assert "共同体" in words and imported.strip() == "False"
+
+
+def test_an_unwritable_cache_folder_costs_only_time(tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    script = (
+        "import sys; from pathlib import Path; from index.tokens import warm_up, tokenize;"
+        "warm_up(Path(sys.argv[1]) / 'cache'); print(tokenize('民族团结进步'))"
+    )
+    run = subprocess.run([sys.executable, "-c", script, str(blocked)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "团结" in run.stdout and "Traceback" not in run.stderr
