@@ -1,6 +1,9 @@
 """Tables of the hand-written question sets: retrieval, answers and scope, per split and kind.
 
 Usage (question sets only, a minute): .venv/bin/python benchmarks/question_report.py
+[--shipped-only] [--new-from SPEECH POLICY OUT_OF_SCOPE]
+`--new-from 128 61 117` also prints the tables of the questions from those lines of
+speech_qa / policy_qa / out_of_scope.jsonl on (a later batch; provenance in data/README.md).
 `retrieval_bench.py` prints the same tables inside its full run.
 """
 
@@ -14,7 +17,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.question_sets import Outcome, load_all, run  # noqa: E402
+from benchmarks.question_sets import Outcome, Question, load_all, run  # noqa: E402
 from index.ranker import LinearRanker  # noqa: E402
 
 SPLITS = ("dev", "test", "all")
@@ -113,20 +116,40 @@ def misses(outcomes: list[Outcome], split: str = "dev") -> None:
             print(f"  miss rank={o.rank} [{o.question.kind}] {o.question.q}")
 
 
-def compare(assistant, show_misses: bool = False) -> None:
+def is_new(question: Question, new_from: tuple[int, int, int]) -> bool:
+    """The question is at or after its file's first new line (speech, policy, out of scope)."""
+    first = dict(zip(("speech", "policy", "out_of_scope"), new_from))
+    source = question.source if question.source in ("speech", "out_of_scope") else "policy"
+    return question.line >= first[source]
+
+
+def compare(
+    assistant,
+    show_misses: bool = False,
+    shipped_only: bool = False,
+    new_from: tuple[int, int, int] | None = None,
+) -> None:
     """The issue-2 fusion (main before issue 12) and the shipped ranking, in one run."""
     index = assistant.index
-    shipped = index.ranker
-    index.ranker = LinearRanker.from_fusion(index.weights)
-    try:
-        report(
-            run(assistant, load_all()),
-            "baseline: issue-2 fusion (dense 0.3, sentence 0.5, words 0.1, bigrams 0.1)",
-        )
-    finally:
-        index.ranker = shipped
+    if not shipped_only:
+        shipped = index.ranker
+        index.ranker = LinearRanker.from_fusion(index.weights)
+        try:
+            report(
+                run(assistant, load_all()),
+                "baseline: issue-2 fusion (dense 0.3, sentence 0.5, words 0.1, bigrams 0.1)",
+            )
+        finally:
+            index.ranker = shipped
     outcomes = run(assistant, load_all())
-    report(outcomes, f"shipped ranking ({', '.join(index.ranking().features)})")
+    title = f"shipped ranking ({', '.join(index.ranking().features)})"
+    report(outcomes, title)
+    if new_from is not None:
+        lines = ", ".join(str(n) for n in new_from)
+        report(
+            [o for o in outcomes if is_new(o.question, new_from)],
+            f"{title}, new questions only (lines {lines} on)",
+        )
     if show_misses:
         misses(outcomes)
 
@@ -165,12 +188,20 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--misses", action="store_true", help="list the dev questions missed at 1")
     parser.add_argument("--latency-only", action="store_true", help="only time the ranking")
+    parser.add_argument("--shipped-only", action="store_true", help="skip the issue-2 fusion tables")
+    parser.add_argument(
+        "--new-from",
+        nargs=3,
+        type=int,
+        metavar=("SPEECH", "POLICY", "OUT_OF_SCOPE"),
+        help="also report the questions from these lines of the three files on",
+    )
     args = parser.parse_args()
     services = build_services(resolve_settings())
     assistant = services.assistant
     ranking_latency(assistant)
     if not args.latency_only:
-        compare(assistant, args.misses)
+        compare(assistant, args.misses, args.shipped_only, tuple(args.new_from) if args.new_from else None)
     return 0
 
 

@@ -23,6 +23,7 @@ class Question:
     source: str = "speech"  # "speech", a policy file name, or "out_of_scope"
     expect_all: tuple[str, ...] = ()  # several spans, all needed (two passages, a list)
     asks: str = ""  # what a near miss asks for (who, where, when, quantity…), when labelled
+    line: int = 0  # line in its file (1-based): the provenance in data/README.md is by lines
 
     @property
     def in_scope(self) -> bool:
@@ -33,12 +34,12 @@ class Question:
         return self.expect_all or ((self.expect,) if self.expect else ())
 
 
-def _read(name: str) -> list[dict]:
+def _read(name: str) -> list[tuple[int, dict]]:
     with open(DATA / name, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        return [(number, json.loads(line)) for number, line in enumerate(handle, 1) if line.strip()]
 
 
-def _question(row: dict, source: str) -> Question:
+def _question(number: int, row: dict, source: str) -> Question:
     return Question(
         q=row["q"],
         kind=row["kind"],
@@ -47,13 +48,14 @@ def _question(row: dict, source: str) -> Question:
         source=row.get("doc", source),
         expect_all=tuple(row.get("expect_all", ())),
         asks=row.get("asks", ""),
+        line=number,
     )
 
 
 def load_all() -> list[Question]:
-    out = [_question(r, "speech") for r in _read("speech_qa.jsonl")]
-    out += [_question(r, "policy") for r in _read("policy_qa.jsonl")]
-    out += [_question(r, "out_of_scope") for r in _read("out_of_scope.jsonl")]
+    out = [_question(n, r, "speech") for n, r in _read("speech_qa.jsonl")]
+    out += [_question(n, r, "policy") for n, r in _read("policy_qa.jsonl")]
+    out += [_question(n, r, "out_of_scope") for n, r in _read("out_of_scope.jsonl")]
     return out
 
 
