@@ -15,6 +15,8 @@ from bot.core.answer_types import DATE, LIST, PERSON, PLACE, QUANTITY, REASON, a
         ("这个县长叫什么名字？", PERSON),
         ("龙泉广场在哪个乡镇？", PLACE),
         ("Where was the meeting held?", PLACE),
+        ("夜市设于哪条街？", PLACE),
+        ("新的停车场建在县城哪个片区？", PLACE),
         ("条例是哪一年施行的？", DATE),
         ("居委会每届任期几年？", QUANTITY),
         ("要坚持哪几个方面？", LIST),
@@ -39,6 +41,8 @@ def test_kind_of_question(question: str, kind: str) -> None:
         ("归园居在哪个乡镇？", "在3月6日到归园居调研时,我和**同志也在探讨这个问题。", False),
         ("讲话里说的*州是哪个州？", "到*州铸牢中华民族共同体意识教育实践基地参观。", False),
         ("会前去哪里参观了？", "到教育实践基地进行实地调研参观。", True),
+        ("夜市设于哪条街？", "夜市设于县城的文化路步行街。", True),
+        ("夜市设于哪条街？", "县里要办好夜市,丰富群众的夜间生活。", False),
         # Which items: an enumeration.
         ("又冒出了哪些新问题？", "暴露出行动迟缓、氛围不浓、工作不实等问题。", True),
         ("具体有哪些指标？", "对标国家级示范县测评指标体系标准。", False),

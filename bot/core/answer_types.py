@@ -63,10 +63,11 @@ _POST = re.compile(rf"[\u4e00-\u9fff]{{0,6}}(?:{_POSTS})")
 _BODY = re.compile(
     r"委员会|人民政府|政府|国务院|部门|机关|机构|组织|党委|党中央|中央|局|厅|办公室|小组|法院|检察院|大会"
 )
-# Where: a place name, or a word ending in the kind of place asked for (哪个乡镇 wants 乡/镇).
-_PLACE_KINDS = "乡镇|乡|镇|村|县|州|市|省|区|国家|城市|地方|单位"
+# Where: a place name, or a word ending in the kind of place asked for (哪个乡镇 wants 乡/镇,
+# 哪条街 a street, 哪个片区 a district).
+_PLACE_KINDS = "乡镇|乡|镇|村|县|州|市|省|区|片区|社区|街道|街|路|国家|城市|地方|单位"
 _ASKS_PLACE = re.compile(
-    rf"哪里|哪儿|哪裡|在哪|去哪|到哪|什么地方|(?:什么|哪个)(?:位置|方位)|何处|何地|哪处|哪(?:个|些)?(?:{_PLACE_KINDS})|\bwhere\b",
+    rf"哪里|哪儿|哪裡|在哪|去哪|到哪|什么地方|(?:什么|哪个)(?:位置|方位)|何处|何地|哪处|哪(?:个|些|条|座|片)?(?:{_PLACE_KINDS})|\bwhere\b",
     re.I,
 )
 _PLACE_SUFFIXES = "省|市|县|州|乡|镇|村|区|街道|社区|广场|公园|基地|馆|园|江|河|湖|山|路|街|国"
