@@ -86,9 +86,15 @@ def test_the_speech_diagnosis_and_measures_are_asked(items, passages) -> None:
     assert {i.kind for i in causes} == {FILL, JUDGE} and len({i.answer for i in causes}) == len(causes) == 2
     for item in causes:
         assert item.kind != CHOICE or len(item.options) == 4, item
-        swapped = re.search(r"是我们(.+?)的问题”。$", item.question)
-        assert not swapped or swapped.group(1) == item.answer or not set(swapped.group(1)) & set(item.answer)
-        assert re.search(rf"是我们(的)?{item.answer}(的)?问题", by_id[item.passage_id].text), item
+        quoted = re.search(r"“([一二三四五六七八九十]是我们.+?问题)”", item.question)
+        assert quoted, item  # the speech's own clause, in quotation marks
+        if item.kind == JUDGE:
+            shown = re.search(r"是我们的?(.+?)的?问题", quoted.group(1)).group(1)  # type: ignore[union-attr]
+            assert shown == item.answer or not set(shown) & set(item.answer)
+            clause = quoted.group(1).replace(shown, item.answer, 1)
+        else:
+            clause = quoted.group(1).replace("____", item.answer, 1)
+        assert clause in by_id[item.passage_id].text, item  # not reworded (seed 8: 一是我们____的问题)
     named = next(i for i in speech(items) if i.kind == MULTI and "动员会" in i.question)
     right = {named.options[k] for k in named.right_options}
     assert right == {"连续性和精准性差", "融合度和辨识度低", "凝聚力弱"}

@@ -80,37 +80,44 @@ def problem_lists(passages: list[Passage]) -> list[tuple[Passage, str, list[str]
 def _cause_items(speech: list[Passage], rng: random.Random) -> list[tuple[QuizItem, str]]:
     """一是我们的观念问题 … 四是我们理念的问题: which cause is the n-th (choice among the causes of
     a like length), and 判断 on a cause with its own or another's number."""
-    causes: list[tuple[str, str, Passage, str]] = []  # number, cause, passage, sentence
+    causes: list[tuple[str, str, Passage, str, str]] = []  # number, cause, passage, sentence, clause
     for p in speech:
         for raw in split_sentences(p.text):
             sentence = raw.strip().split("\n")[-1].strip()
             for m in _CAUSE.finditer(sentence):
                 if m.group(1) not in {c[0] for c in causes}:
-                    causes.append((m.group(1), m.group(2), p, sentence))
+                    causes.append((m.group(1), m.group(2), p, sentence, m.group(0)))
     if len(causes) < 3:
         return []
     intro = f"{LEAD}分析创建工作中这些问题出现的原因"
     items: list[tuple[QuizItem, str]] = []
-    for number, cause, passage, sentence in asked(causes, 0)[:CAUSES_PER_FORM]:
+    for _number, cause, passage, sentence, clause in asked(causes, 0)[:CAUSES_PER_FORM]:
         others = [c[1] for c in causes if c[1] != cause and not mixed_kinds([cause, c[1]])]
-        why = f"原文：“{number}是我们……{cause}……问题”"
-        stem = f"{intro}，“{number}是我们____的问题”"
+        # The speech's own wording in quotation marks (一是我们的观念问题, 四是我们理念的问题).
+        stem = f"{intro}，“{_with_cause(clause, cause, '____')}”"
+        why = f"原文：“{clause}”"
         if len(others) >= 3:
             options, right = shuffled([cause], others[:3], rng)
             made = make_item(CHOICE, f"{stem}，空格处是？", cause, options, right, [passage], why)
         else:  # seed 7: 观念 among only 理念 and 眼界 — three options; the fill-in asks the same
             made = make_item(FILL, f"{stem}。", cause, [], [-1], [passage], why)
         items.append((made, sentence_key(passage, sentence)))
-    for k, (number, cause, passage, sentence) in enumerate(asked(causes, 1)[:CAUSES_PER_FORM]):
+    for k, (_number, cause, passage, sentence, clause) in enumerate(asked(causes, 1)[:CAUSES_PER_FORM]):
         # never a near-synonym swapped in (四是我们观念的问题 for 理念): hair-splitting, not content
         other = next((c for c in causes if c[1] != cause and not set(c[1]) & set(cause)), None)
         shown = cause if k % 2 == 0 or other is None else other[1]
-        statement = f"判断：{intro}，指出“{number}是我们{shown}的问题”。"
+        statement = f"判断：{intro}，指出“{_with_cause(clause, cause, shown)}”。"
         cited = [passage] + ([] if shown == cause or other is None else [other[2]])
-        why = f"原文：“{number}是我们……{cause}……问题”"
+        why = f"原文：“{clause}”"
         made = make_item(JUDGE, statement, cause, list(TRUE_FALSE), [0 if shown == cause else 1], cited, why)
         items.append((made, sentence_key(passage, sentence)))
     return items
+
+
+def _with_cause(clause: str, cause: str, shown: str) -> str:
+    """The clause (一是我们的观念问题) with its cause replaced, the number and wording kept."""
+    number_and_we = clause.index("我们") + len("我们")
+    return clause[:number_and_we] + clause[number_and_we:].replace(cause, shown, 1)
 
 
 def _which_part_items(
