@@ -59,7 +59,7 @@ def test_terminal_quiz_then_stats_as_an_organiser_runs_them(assistant, session_d
         return subprocess.run([sys.executable, "-m", "bot.terminal.cli", *args], input=stdin, capture_output=True,
                               text=True, env=env, timeout=600)  # fmt: skip
 
-    played = policybot("quiz", "-n", "1", "-k", "信访", stdin="不知道\n")
+    played = policybot("quiz", "-n", "1", "-k", "通用语言文字", stdin="不知道\n")
     assert played.returncode == 0, played.stderr
     assert "❌ 回答错误。正确答案：" in played.stdout and "答对 0/1 题" in played.stdout
     question = played.stdout.split("题（", 1)[1].split("\n")[1]

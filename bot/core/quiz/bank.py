@@ -23,7 +23,7 @@ CSV_FIELDS = ["item_id", "kind", "question", "answer", "options", "correct", "ex
               "passage_id", "doc_id", "doc_title", "location", "source", "topic"]  # fmt: skip
 
 
-GENERATOR_VERSION = 10  # 2: structure, formulation, multi, worth; 3: marked formulations only, no padding; 4: no bare numbered formulas; 5: one item per sentence, PER_FORM, causes and parts of quotations; 6: named lines, no stock triads/reshuffles/asides; 7: the ethnic-affairs laws' core rules (rules.py); 8: the speech's statements and measures (measures.py); 9: more core-rule forms (工作坚持…的原则, 禁止破坏民族团结…, 共居共学…); 10: no placement of a maxim or of a clause that shares the heading's words
+GENERATOR_VERSION = 12  # 2: structure, formulation, multi, worth; 3: marked formulations only, no padding; 4: no bare numbered formulas; 5: one item per sentence, PER_FORM, causes and parts of quotations; 6: named lines, no stock triads/reshuffles/asides; 7: the ethnic-affairs laws' core rules (rules.py); 8: the speech's statements and measures (measures.py); 9: more core-rule forms (工作坚持…的原则, 禁止破坏民族团结…, 共居共学…); 10: no placement of a maxim or of a clause that shares the heading's words; 11: placements capped per part (quotations first), no thesis/loose-list placements, no "who is charged", laws off the topic dropped, causes asked twice; 12: cause stems quote the speech's own wording
 
 
 BANK_SCOPE = "题库只收值得记住的内容（讲话的结构和重要提法、法规反复出现的提法、民族法规的核心规定），不是每份资料都有题目。"

@@ -31,9 +31,9 @@ from bot.core.quiz.narrowing import (
     stock_wordings,
     without_list_elements,
 )
-from bot.core.quiz.outline import outline_items, problem_lists, sentence_key
+from bot.core.quiz.outline import few_placements, outline_items, problem_lists, sentence_key
 from bot.core.quiz.phrases import KeyPhrase, key_phrases
-from bot.core.quiz.rules import TOPIC, other_fillings
+from bot.core.quiz.rules import TOPIC, on_study_topic, other_fillings
 from bot.core.quiz.structure import mapping_form, structure_items
 from bot.core.quiz.worth import MIN_WORTH, passage_centrality, worth, worthless
 from corpus.model import Passage
@@ -66,6 +66,8 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
         stem = stem_of(phrase)
         if stem is None or phrase.topic == "problem":
             continue  # a part's problems are asked as structure items
+        if not on_study_topic(phrase):
+            continue  # 宪法: 人民法院……分工负责，互相配合，互相制约 — a law's formulation off the topic
         if phrase.topic == "formulation" and not marked(phrase, texts):
             continue  # neither quoted nor repeated: a turn of phrase (劲往一处使), not a 提法
         if stock_triad(phrase, from_speech(phrase)) or (phrase.topic == "formulation" and phrase.text in stock):
@@ -107,7 +109,7 @@ def generate_items(passages: list[Passage], settings: GeneratorSettings | None =
         if made.kind in settings.kinds:
             items.append(made)
             sentence_of[made.item_id] = key
-    kept = _few_per_form(_few_per_sentence(_worthwhile(_unique(items), passages), sentence_of))
+    kept = few_placements(_few_per_form(_few_per_sentence(_worthwhile(_unique(items), passages), sentence_of)))
     return without_list_elements(kept, list_elements)
 
 

@@ -14,7 +14,7 @@ import random
 import re
 
 from bot.core.quiz.distract import mixed_kinds
-from bot.core.quiz.items import CHOICE, JUDGE, TRUE_FALSE, QuizItem
+from bot.core.quiz.items import CHOICE, FILL, JUDGE, TRUE_FALSE, QuizItem
 from bot.core.quiz.key_phrase import KeyPhrase
 from bot.core.quiz.narrowing import illustrative
 from bot.core.quiz.structure import Part, asked, make_item, shuffled, speech_parts
@@ -25,14 +25,15 @@ from corpus.model import Passage
 LEAD = "县委中心组学习会议讲话"
 _CAUSE = re.compile(r"([一二三四五六七八九十])是我们(?:的)?([\u4e00-\u9fff]{1,10}?)的?问题")
 _PROBLEM_LIST = re.compile(r"([^,，。；;:：“”]+?)等(?:[\d一二三四五六七八九十]+个方面的)?问题")
-_LOOSE_LIST = re.compile(r"(?<=[的是以把和与])([\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4}){2,})等")
-_POINT = re.compile(r"最重要的|必须要|才能|关键在于|就是要")
 _CLAUSE_END = re.compile(r"[,，;；。！？!?]")
 QUOTE_MIN = 3  # “天花板”, “一盘棋”, “突击型”
 # What a part's body says in its own forms: quotations (“两张皮”), lists (经济、政治、文化、社会、
 # 生态), parallel clauses (团结才能胜利，奋斗才会成功); each sentence is asked once anyway.
 PLACED = ("quote", "enumeration", "formulation")
-PLACED_PER_PART = 8  # generated; one item per sentence keeps fewer
+PLACED_PER_PART = 8  # generated; one item per sentence keeps fewer, and the bank PLACED_KEPT
+PLACED_KEPT = 2  # per part in the bank (the second a quotation too): seed 7 drew 9 in 60, 5 on 系统思维
+PLACEMENT = "出自哪一项“要坚持”的部署"
+CAUSES_PER_FORM = 1  # the four causes: one fill-in or choice and one 判断 (seed 7: three items on them)
 CLAUSE_MIN = 12  # a clause shorter than this gets the clause before it as context
 
 
@@ -52,34 +53,7 @@ def outline_items(
     parts = speech_parts(speech)
     if len(parts) < 3:
         return []
-    return _cause_items(speech, rng) + _which_part_items(parts, phrases + _loose_lists(speech) + _stated_points(speech), rng)
-
-
-def _stated_points(speech: list[Passage]) -> list[KeyPhrase]:
-    """Clauses where a part says what matters (最重要的就是讲团结; 是必须要完成的政治任务; 定位高,
-    才能起点高): the point of the part in its own words, asked as where it stands."""
-    found = []
-    for p in speech:
-        for raw in split_sentences(p.text):
-            sentence = raw.strip().split("\n")[-1].strip()
-            for m in _POINT.finditer(sentence):
-                end = next((e.start() for e in _CLAUSE_END.finditer(sentence, m.end())), len(sentence))
-                found.append(KeyPhrase(sentence[m.start() : end], "formulation", "point", p, sentence, m.start()))
-    return found
-
-
-def _loose_lists(speech: list[Passage]) -> list[KeyPhrase]:
-    """Lists whose items differ in length (野生菌、彝绣、月琴等): the equal-length finder misses them,
-    yet they are one list of one kind, and the part they stand in is worth knowing."""
-    found = []
-    for p in speech:
-        for raw in split_sentences(p.text):
-            sentence = raw.strip().split("\n")[-1].strip()
-            for m in _LOOSE_LIST.finditer(sentence):
-                listed = m.group(1).split("、")
-                if len({len(x) for x in listed}) > 1:
-                    found.append(KeyPhrase(listed[0], "enumeration", "loose", p, sentence, m.start(1), siblings=tuple(listed[1:])))  # fmt: skip
-    return found
+    return _cause_items(speech, rng) + _which_part_items(parts, phrases, rng)
 
 
 def problem_lists(passages: list[Passage]) -> list[tuple[Passage, str, list[str], int]]:
@@ -106,34 +80,44 @@ def problem_lists(passages: list[Passage]) -> list[tuple[Passage, str, list[str]
 def _cause_items(speech: list[Passage], rng: random.Random) -> list[tuple[QuizItem, str]]:
     """一是我们的观念问题 … 四是我们理念的问题: which cause is the n-th (choice among the causes of
     a like length), and 判断 on a cause with its own or another's number."""
-    causes: list[tuple[str, str, Passage, str]] = []  # number, cause, passage, sentence
+    causes: list[tuple[str, str, Passage, str, str]] = []  # number, cause, passage, sentence, clause
     for p in speech:
         for raw in split_sentences(p.text):
             sentence = raw.strip().split("\n")[-1].strip()
             for m in _CAUSE.finditer(sentence):
                 if m.group(1) not in {c[0] for c in causes}:
-                    causes.append((m.group(1), m.group(2), p, sentence))
+                    causes.append((m.group(1), m.group(2), p, sentence, m.group(0)))
     if len(causes) < 3:
         return []
     intro = f"{LEAD}分析创建工作中这些问题出现的原因"
     items: list[tuple[QuizItem, str]] = []
-    for number, cause, passage, sentence in asked(causes, 0):
+    for _number, cause, passage, sentence, clause in asked(causes, 0)[:CAUSES_PER_FORM]:
         others = [c[1] for c in causes if c[1] != cause and not mixed_kinds([cause, c[1]])]
-        if len(others) < 2:
-            continue
-        options, right = shuffled([cause], others[:3], rng)
-        why = f"原文：“{number}是我们……{cause}……问题”"
-        question = f"{intro}，“{number}是我们____的问题”，空格处是？"
-        items.append((make_item(CHOICE, question, cause, options, right, [passage], why), sentence_key(passage, sentence)))  # fmt: skip
-    for k, (number, cause, passage, sentence) in enumerate(asked(causes, 1)):
-        other = next(c for c in causes if c[1] != cause)
-        shown = cause if k % 2 == 0 else other[1]
-        statement = f"判断：{intro}，指出“{number}是我们{shown}的问题”。"
-        cited = [passage] + ([] if shown == cause else [other[2]])
-        why = f"原文：“{number}是我们……{cause}……问题”"
+        # The speech's own wording in quotation marks (一是我们的观念问题, 四是我们理念的问题).
+        stem = f"{intro}，“{_with_cause(clause, cause, '____')}”"
+        why = f"原文：“{clause}”"
+        if len(others) >= 3:
+            options, right = shuffled([cause], others[:3], rng)
+            made = make_item(CHOICE, f"{stem}，空格处是？", cause, options, right, [passage], why)
+        else:  # seed 7: 观念 among only 理念 and 眼界 — three options; the fill-in asks the same
+            made = make_item(FILL, f"{stem}。", cause, [], [-1], [passage], why)
+        items.append((made, sentence_key(passage, sentence)))
+    for k, (_number, cause, passage, sentence, clause) in enumerate(asked(causes, 1)[:CAUSES_PER_FORM]):
+        # never a near-synonym swapped in (四是我们观念的问题 for 理念): hair-splitting, not content
+        other = next((c for c in causes if c[1] != cause and not set(c[1]) & set(cause)), None)
+        shown = cause if k % 2 == 0 or other is None else other[1]
+        statement = f"判断：{intro}，指出“{_with_cause(clause, cause, shown)}”。"
+        cited = [passage] + ([] if shown == cause or other is None else [other[2]])
+        why = f"原文：“{clause}”"
         made = make_item(JUDGE, statement, cause, list(TRUE_FALSE), [0 if shown == cause else 1], cited, why)
         items.append((made, sentence_key(passage, sentence)))
     return items
+
+
+def _with_cause(clause: str, cause: str, shown: str) -> str:
+    """The clause (一是我们的观念问题) with its cause replaced, the number and wording kept."""
+    number_and_we = clause.index("我们") + len("我们")
+    return clause[:number_and_we] + clause[number_and_we:].replace(cause, shown, 1)
 
 
 def _which_part_items(
@@ -163,13 +147,36 @@ def _which_part_items(
         per_part[part.number] = per_part.get(part.number, 0) + 1
         shown = clause.replace("“", "‘").replace("”", "’")
         options, right = shuffled([part.principle], [p for p in principles if p != part.principle], rng)
-        question = f"{LEAD}中“{shown}”这句话，出自哪一项“要坚持”的部署？"
+        question = f"{LEAD}中“{shown}”这句话，{PLACEMENT}？"
         why = f"原文见讲话第{part.number}部分“要坚持{part.principle}”：“{clause}”"
         made = make_item(
             CHOICE, question, part.principle, options, right, [phrase.passage, part.passage], why
         )
         items.append((made, sentence_key(phrase.passage, phrase.sentence)))
     return items
+
+
+def few_placements(items: list[QuizItem]) -> list[QuizItem]:
+    """At most PLACED_KEPT "which 要坚持" placements per part, the speech's own quoted coinages
+    first (“两张皮”, “突击型”→“长效型”: only a reader knows where they stand), then the worthier;
+    a plain clause only for a part that coins nothing. A plain clause of a part tends to restate
+    its heading (团结一致，心往一处想 → 合力攻坚), and the same four options again and again make a
+    session repetitive (seed 7: 9 placements in 60 items, 5 on 系统思维). Order is kept."""
+    placed = [i for i in items if i.kind == CHOICE and PLACEMENT in i.question]
+    ranked = sorted(placed, key=lambda i: (not _coined(i), -i.worth, i.item_id))
+    kept: dict[str, list[QuizItem]] = {}
+    for item in ranked:
+        part = kept.setdefault(item.answer, [])
+        if len(part) < PLACED_KEPT and (not part or _coined(item)):
+            part.append(item)
+    keep = {i.item_id for part in kept.values() for i in part}
+    dropped = {i.item_id for i in placed} - keep
+    return [i for i in items if i.item_id not in dropped]
+
+
+def _coined(item: QuizItem) -> bool:
+    """The placed clause holds a quotation of the speech's own (shown in ‘…’)."""
+    return "‘" in item.question
 
 
 def _clause(phrase: KeyPhrase) -> str:

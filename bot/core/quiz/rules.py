@@ -70,6 +70,17 @@ def core_rules(passage: Passage, sentence: str) -> list[KeyPhrase]:
     return found
 
 
+def on_study_topic(phrase: KeyPhrase) -> bool:
+    """Whether a phrase of the material is on the study topic: the speech, a law on nationalities
+    (民族 in its title), a sentence on them, or the constitution's 总纲 (the state's own principles:
+    对它负责，受它监督). Seed 7: 宪法's 分工负责，互相配合，互相制约 of courts and police is a
+    formulation, but not what a study group on 民族团结 learns; nor is 信访工作条例's “枫桥经验”."""
+    passage = phrase.passage
+    if "讲话" in passage.doc_title or "民族" in passage.doc_title or "总纲" in passage.heading:
+        return True
+    return bool(_ON_NATIONALITIES.search(phrase.sentence))
+
+
 def _phrase(passage: Passage, sentence: str, start: int, text: str) -> KeyPhrase:
     return KeyPhrase(text, TOPIC, TOPIC, passage, sentence, start)
 
