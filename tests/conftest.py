@@ -81,3 +81,11 @@ def passages():
     from index.builder import collect_passages
 
     return collect_passages([BUNDLED_DIR], []).passages
+
+
+@pytest.fixture(scope="session")
+def items(passages):
+    """The quiz bank generated from the bundled corpus, once per run (QuizItem is frozen)."""
+    from bot.core.quiz.generate import generate_items
+
+    return generate_items(passages)

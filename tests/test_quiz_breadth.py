@@ -7,22 +7,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-import pytest
-
-from bot.core.quiz.generate import generate_items
-from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, MULTI, QuizItem
+from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, MULTI
 from bot.core.quiz.structure import PER_FORM
-
-PRINCIPLES = ("高位推动", "系统思维", "守正创新", "合力攻坚")
-
-
-@pytest.fixture(scope="module")
-def items(passages) -> list[QuizItem]:
-    return generate_items(passages)
-
-
-def speech(items: list[QuizItem]) -> list[QuizItem]:
-    return [i for i in items if "讲话" in i.doc_title]
+from tests.quiz_bank import PRINCIPLES, speech
 
 
 def test_no_item_shows_another_items_answer_from_the_same_passage(items, passages) -> None:

@@ -9,11 +9,6 @@ from bot.core.quiz.generate import GeneratorSettings, generate_items
 from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, MULTI, QuizItem, answer_matches, fold
 
 
-@pytest.fixture(scope="module")
-def items(passages) -> list[QuizItem]:
-    return generate_items(passages)
-
-
 def test_bank_meets_the_targets_with_zero_failures(items, passages) -> None:
     report = check_items(items, passages)
     assert report.failures == []

@@ -5,19 +5,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from bot.core.quiz.generate import generate_items
-from bot.core.quiz.items import CHOICE, JUDGE, QuizItem
+from bot.core.quiz.items import CHOICE, JUDGE
 from bot.core.quiz.key_phrase import KeyPhrase
 from bot.core.quiz.narrowing import illustrative, in_list, only_reshuffled, stock_triad
 from bot.core.quiz.phrases import key_phrases
 from corpus.model import Passage
-
-
-@pytest.fixture(scope="module")
-def items(passages) -> list[QuizItem]:
-    return generate_items(passages)
 
 
 def _phrase(text: str, sentence: str, siblings: tuple[str, ...] = (), topic: str = "formulation") -> KeyPhrase:

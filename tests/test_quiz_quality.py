@@ -9,23 +9,12 @@ import pytest
 
 from bot.core.quiz.check import answer_supported, check_items, format_report
 from bot.core.quiz.distract import mixed_kinds
-from bot.core.quiz.generate import generate_items
 from bot.core.quiz.items import BLANK, CHOICE, JUDGE, MULTI, QuizItem
 from bot.core.quiz.phrases import key_phrases
 from bot.core.quiz.signature import variants
 from bot.core.quiz.structure import ORDINALS
 from bot.core.quiz.worth import MIN_WORTH, worthless
-
-PRINCIPLES = {"高位推动", "系统思维", "守正创新", "合力攻坚"}
-
-
-@pytest.fixture(scope="module")
-def items(passages) -> list[QuizItem]:
-    return generate_items(passages)
-
-
-def speech(items: list[QuizItem]) -> list[QuizItem]:
-    return [i for i in items if "讲话" in i.doc_title]
+from tests.quiz_bank import PRINCIPLES, speech
 
 
 def test_every_answer_is_verbatim_in_or_a_heading_of_its_cited_passages(items, passages) -> None:

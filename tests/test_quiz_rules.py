@@ -6,21 +6,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from bot.core.quiz.generate import generate_items
-from bot.core.quiz.items import BLANK, FILL, QuizItem
+from bot.core.quiz.items import BLANK, FILL
 from bot.core.quiz.key_phrase import KeyPhrase
 from bot.core.quiz.measures import TOPIC as MEASURE
 from bot.core.quiz.measures import speech_measures
 from bot.core.quiz.rules import TOPIC, core_rules, on_study_topic, other_fillings
 from bot.core.quiz.worth import worthless
 from corpus.model import Passage
-
-
-@pytest.fixture(scope="module")
-def items(passages) -> list[QuizItem]:
-    return generate_items(passages)
 
 
 def _passage(title: str, text: str) -> Passage:
