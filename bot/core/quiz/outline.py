@@ -17,9 +17,9 @@ from bot.core.quiz.distract import mixed_kinds
 from bot.core.quiz.items import CHOICE, FILL, JUDGE, TRUE_FALSE, QuizItem
 from bot.core.quiz.key_phrase import KeyPhrase
 from bot.core.quiz.narrowing import illustrative
+from bot.core.quiz.phrases import quiz_sentences
 from bot.core.quiz.structure import Part, asked, make_item, shuffled, speech_parts
 from bot.core.quiz.worth import NUMBERED_FORMULA, SPEECH_WORD
-from corpus.chunking import split_sentences
 from corpus.model import Passage
 
 LEAD = "县委中心组学习会议讲话"
@@ -66,8 +66,7 @@ def problem_lists(passages: list[Passage]) -> list[tuple[Passage, str, list[str]
     for p in passages:
         if SPEECH_WORD not in p.doc_title:
             continue
-        for raw in split_sentences(p.text):
-            sentence = raw.strip().split("\n")[-1].strip()
+        for sentence in quiz_sentences(p):
             for m in _PROBLEM_LIST.finditer(sentence):
                 listed = m.group(1).split("、")
                 if len(listed) < 3 or len({len(x) for x in listed[1:]}) > 2:
@@ -82,8 +81,7 @@ def _cause_items(speech: list[Passage], rng: random.Random) -> list[tuple[QuizIt
     a like length), and 判断 on a cause with its own or another's number."""
     causes: list[tuple[str, str, Passage, str, str]] = []  # number, cause, passage, sentence, clause
     for p in speech:
-        for raw in split_sentences(p.text):
-            sentence = raw.strip().split("\n")[-1].strip()
+        for sentence in quiz_sentences(p):
             for m in _CAUSE.finditer(sentence):
                 if m.group(1) not in {c[0] for c in causes}:
                     causes.append((m.group(1), m.group(2), p, sentence, m.group(0)))

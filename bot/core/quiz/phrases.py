@@ -32,11 +32,16 @@ _NAMED_LINE = re.compile(rf"以([{_CJK}“”]{{4,20}}?)为(?:工作)?(?:主线|
 _NUMBER = re.compile(rf"(?<![第\d{_NUMERAL}.])(\d{{1,4}}|[{_NUMERAL}]{{1,5}})({_UNITS})(?!之)")
 
 
+def quiz_sentences(passage: Passage) -> list[str]:
+    """A passage's sentences as the quiz cuts them (a greeting line before one is not context);
+    items are counted per sentence under these (outline.sentence_key)."""
+    return [raw.strip().split("\n")[-1].strip() for raw in split_sentences(passage.text)]
+
+
 def key_phrases(passages: list[Passage]) -> list[KeyPhrase]:
     out: list[KeyPhrase] = []
     for passage in passages:
-        for raw in split_sentences(passage.text):
-            sentence = raw.strip().split("\n")[-1].strip()  # a greeting line before it is not context
+        for sentence in quiz_sentences(passage):
             if len(sentence) < 12:
                 continue
             out += _quotes(passage, sentence)

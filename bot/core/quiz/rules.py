@@ -28,9 +28,8 @@ from corpus.model import Passage
 TOPIC = "rule"
 _DOCUMENTS = re.compile(r"民族|宪法|语言文字")  # the laws on ethnic affairs; the constitution's articles on them
 _ON_NATIONALITIES = re.compile(r"民族|各族|中华文化|语言文字|自治")
-_ARTICLE = r"^(?:第[一二三四五六七八九十百零]+条\s*)?"
-# X是Y。— the whole sentence a definition: 中华民族共同体意识是民族团结之本。
-_DEFINITION = re.compile(_ARTICLE + r"(?P<term>[^，。；：“”（）《》]{2,18}?)(?:都)?是(?P<answer>[^，。；：“”]{4,24})。$")
+# X是Y。— the whole sentence a definition (after its article label): 中华民族共同体意识是民族团结之本。
+_DEFINITION = re.compile(rf"(?:{ARTICLE_LABEL.pattern})?" + r"(?P<term>[^，。；：“”（）《》]{2,18}?)(?:都)?是(?P<answer>[^，。；：“”]{4,24})。$")
 _FORMS = (
     re.compile(r"都有(?P<answer>[^，。；、]{4,16}?)的自由"),  # 各民族都有使用和发展自己的语言文字的自由
     re.compile(r"公民有(?P<answer>[^，。；、]{4,6})自由"),  # 各民族公民有宗教信仰自由
