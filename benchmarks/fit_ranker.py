@@ -140,17 +140,24 @@ def fit_and_print(
     return beta
 
 
+def shipped_weights() -> np.ndarray:
+    """The shipped model's weights in FEATURES order (0 for a feature it does not have)."""
+    weights = np.zeros(len(FEATURES))
+    model = LinearRanker.load()
+    for name, weight in zip(model.features, model.weights):
+        weights[FEATURES.index(name)] = weight
+    return weights
+
+
 def print_tables(
     data: dict[tuple[str, str], list[Group]], beta: np.ndarray, report_test: bool, against: str = "fusion"
 ) -> None:
     """hit@1 / hit@5 per set and split: the issue-2 fusion (or `against`) and `beta`, same tables."""
-    shipped = np.zeros(len(FEATURES))
     if against == "fusion":
+        shipped = np.zeros(len(FEATURES))
         shipped[:4] = LinearRanker.from_fusion(FusionWeights()).weights
     else:
-        model = LinearRanker.load()
-        for name, weight in zip(model.features, model.weights):
-            shipped[FEATURES.index(name)] = weight
+        shipped = shipped_weights()
     print(
         f"| set | split (bench: dev = half A, test = half B) | n | {against} hit@1 / hit@5 | new hit@1 / hit@5 |"
     )
@@ -225,10 +232,7 @@ def main() -> int:
     if args.add:
         # A new cue on top of the shipped model, its weight picked on dev; the rest is kept as
         # fitted (a full refit reshuffles the other weights by a hair and flips edge cases).
-        beta = np.zeros(len(FEATURES))
-        model = LinearRanker.load()
-        for name, weight in zip(model.features, model.weights):
-            beta[FEATURES.index(name)] = weight
+        beta = shipped_weights()
         for item in args.add:
             name, weight = item.split("=", 1)
             beta[FEATURES.index(name)] = float(weight)
