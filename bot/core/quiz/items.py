@@ -8,6 +8,10 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+from typing import TYPE_CHECKING, TypedDict
+
+if TYPE_CHECKING:
+    from corpus.model import Passage
 
 
 class ItemKind(StrEnum):
@@ -119,3 +123,20 @@ def answer_matches(item: QuizItem, reply: str) -> bool:
     """A typed answer to a fill-in item (or the text of an option) is right."""
     folded = fold(reply)
     return bool(folded) and folded == fold(item.correct_text)
+
+
+class CitedFields(TypedDict):
+    passage_id: str
+    doc_id: str
+    doc_title: str
+    location: str
+
+
+def cited_fields(passage: Passage) -> CitedFields:
+    """The QuizItem fields that name the passage an item cites (its first, for several)."""
+    return CitedFields(
+        passage_id=passage.passage_id,
+        doc_id=passage.doc_id,
+        doc_title=passage.doc_title,
+        location=passage.location,
+    )

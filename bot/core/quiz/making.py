@@ -13,7 +13,18 @@ from dataclasses import replace
 from typing import Any
 
 from bot.core.quiz.distract import Pools, distractors, mixed_kinds
-from bot.core.quiz.items import BLANK, CHOICE, FILL, JUDGE, MULTI, TRUE_FALSE, QuizItem, fold, item_id
+from bot.core.quiz.items import (
+    BLANK,
+    CHOICE,
+    FILL,
+    JUDGE,
+    MULTI,
+    TRUE_FALSE,
+    QuizItem,
+    cited_fields,
+    fold,
+    item_id,
+)
 from bot.core.quiz.phrases import KeyPhrase
 from bot.core.quiz.structure import ARTICLE_LABEL, short_title
 
@@ -55,10 +66,7 @@ def make_item(
     common: dict[str, Any] = dict(
         answer=phrase.text,
         explanation=why,
-        passage_id=p.passage_id,
-        doc_id=p.doc_id,
-        doc_title=p.doc_title,
-        location=p.location,
+        **cited_fields(p),
         topic=phrase.topic,
     )
     if phrase.topic == "enumeration" and not from_speech(phrase):
@@ -141,10 +149,7 @@ def multi_item(
         options=options,
         correct_set=correct_set,
         explanation=explanation(whole),
-        passage_id=p.passage_id,
-        doc_id=p.doc_id,
-        doc_title=p.doc_title,
-        location=p.location,
+        **cited_fields(p),
         topic=phrase.topic,
     )
 

@@ -13,7 +13,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from bot.core.quiz.items import CHOICE, JUDGE, MULTI, TRUE_FALSE, QuizItem, item_id
+from bot.core.quiz.items import CHOICE, JUDGE, MULTI, TRUE_FALSE, QuizItem, cited_fields, item_id
 from corpus.model import Passage
 
 _PART = re.compile(r"^([一二三四五六七八九十])、要坚持(.+?)[,，]切实解决(.+?)的问题")
@@ -91,10 +91,7 @@ def make_item(kind: str, question: str, answer: str, options: list[str], right: 
         correct=right[0] if kind != MULTI else -1,
         correct_set=sorted(right) if kind == MULTI else [],
         explanation=explanation,
-        passage_id=first.passage_id,
-        doc_id=first.doc_id,
-        doc_title=first.doc_title,
-        location=first.location,
+        **cited_fields(first),
         topic=STRUCTURE,
         passage_ids=list(dict.fromkeys(p.passage_id for p in cited)),
     )
