@@ -70,19 +70,28 @@ def load_dictionary(cache_dir: Path) -> None:
         if tokenizer.dictionary != jieba.DEFAULT_DICT:  # someone chose another dictionary
             tokenizer.initialize()
             return
-        try:
-            record = json.loads((cache_dir / RECORD_FILE).read_text(encoding="utf-8"))
-            words = (cache_dir / WORDS_FILE).read_text(encoding="utf-8").split("\n") if record["stamp"] == _stamp() else []
-            counts = np.load(cache_dir / COUNTS_FILE, allow_pickle=False) if words else np.zeros(0)
-        except (OSError, ValueError, KeyError):
-            words, counts = [], np.zeros(0)
-        if not words or len(words) != len(counts) or len(words) != record["words"]:
+        cached = _read_cache(cache_dir)
+        if cached is None:
             _parse_and_cache(cache_dir)
             return
-        tokenizer.FREQ = dict(zip(words, counts.tolist(), strict=True))
-        tokenizer.total = int(record["total"])
+        tokenizer.FREQ, tokenizer.total = cached
         tokenizer.initialized = True
         _tags_folder = cache_dir
+
+
+def _read_cache(cache_dir: Path) -> tuple[dict[str, int], int] | None:
+    """The cached table and total if written, whole, from this jieba and dictionary; else None."""
+    try:
+        record = json.loads((cache_dir / RECORD_FILE).read_text(encoding="utf-8"))
+        if record["stamp"] != _stamp():
+            return None
+        words = (cache_dir / WORDS_FILE).read_text(encoding="utf-8").split("\n")
+        counts = np.load(cache_dir / COUNTS_FILE, allow_pickle=False)
+        if len(words) != len(counts) or len(words) != record["words"]:
+            return None
+        return dict(zip(words, counts.tolist(), strict=True)), int(record["total"])
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def _parse_and_cache(cache_dir: Path) -> None:
