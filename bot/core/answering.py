@@ -127,7 +127,8 @@ class Assistant:
             text, citations = _listed(listing, result.hits, k)
             return Answer(question, True, text, citations, result.truncated, confidence)
         found = self.sentence_candidates(result)
-        chosen = likely(self.answers, found)
+        # A question asking two things gets one sentence for the whole and one per ask (_other_asks).
+        chosen = likely(self.answers, found, 0.0 if separate_asks(question) else None)
         highlights = _highlights(self.answers, found)
         citations = [
             _citation(hit, highlights.get(i) or _fallback_highlight(hit)) for i, hit in enumerate(result.hits[:k])
