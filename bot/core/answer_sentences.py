@@ -26,7 +26,7 @@ from index.query_plan import translate
 from index.tokens import bigrams, content_terms, normalize
 
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
-TOP_PASSAGES = 3  # sentences of this many best passages compete
+TOP_PASSAGES = 5  # sentences of this many best passages compete (all cited; 3 before the fifth round)
 SHORT_SENTENCE = 24  # an answer sentence shorter than this takes the next sentence along
 MOST_SENTENCES = 3  # an unsure answer gives at most this many sentences (a short answer, not a passage)
 FEATURES = ("dense", "passage", "first", "words", "pairs", "focus", "kind", "length")
