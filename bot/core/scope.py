@@ -85,11 +85,14 @@ def kind_veto(features: dict[str, float], result: SearchResult) -> bool:
     A date far from the asked thing is another event's ("“三月三”…最早是从哪一年开始办的？" finds
     the article naming the county's founding day, 六月三十日), so for "when" that alone decides.
     """
-    kind = asked_kind(result.query).kind
+    asked = asked_kind(result.query)
+    kind = asked.kind
     if kind == DATE:
         return bool(features["answer_far"])
     if kind == QUANTITY:
-        return bool(features["quantity_missing"] and features["answer_far"])
+        # A number of the named thing (多少个垃圾箱) must sit beside it; any number anywhere
+        # does for an unnamed one, whose answer often sits a clause away from the question's words.
+        return bool(features["answer_far"] and (asked.counted or features["quantity_missing"]))
     if kind not in (PERSON, PLACE):
         return False
     return bool(features["kind_missing"] or features["answer_far"])
