@@ -95,3 +95,13 @@ def test_a_count_of_a_named_thing_needs_its_number_beside_it() -> None:
     assert kind_veto(scope_features(elsewhere, 0.0), elsewhere)
     beside = result("创文创卫期间县城一共设置了多少个垃圾箱？", ["创文创卫期间县城设置垃圾箱1200个,展板300块。"])
     assert not kind_veto(scope_features(beside, 0.0), beside)
+
+
+def test_a_why_question_wants_a_reason_beside_the_asked_thing() -> None:
+    from bot.core.scope import reason_far
+
+    mentioned = result("县城的湿地公园为什么要建在高速路出口？", ["县城的湿地公园建在高速路出口,成为群众休闲的好去处。"])
+    assert reason_far(mentioned) == 1.0
+    explained = result("县城的湿地公园为什么要建在高速路出口？", ["湿地公园建在高速路出口,是因为那里是游客进城的第一站。"])
+    assert reason_far(explained) == 0.0
+    assert reason_far(result("湿地公园建在哪里？", ["湿地公园建在高速路出口。"])) == 0.0  # not a why-question

@@ -85,6 +85,8 @@ _ASKS_LIST = re.compile(r"哪些|哪几|几个方面|几方面|几部分|几个�
 # "问题的根子在哪里" asks for a cause, not a place.
 _FIGURATIVE_PLACE = re.compile(r"(?:根子|根源|原因|问题|症结|关键|差距|不足|短板|难点|出路|意义|价值|好处|毛病)在哪")
 _ENUMERATION = re.compile(r"[^,，;；。、]{1,30}、[^,，;；。]{1,30}|[一二三四五六]是|（[一二三四五六七八九十]+）|[一二三四五六]、")
+# What gives a reason: the speech says 根子在于…, 是…的问题, 归根结底 as often as 因为.
+REASON_CUES = re.compile(r"因为|由于|原因|导致|造成|根子|归根结底|所以|是.{0,8}的问题")
 _ASKS_REASON = re.compile(r"为什么|为何|什么原因|原因|怎么会|\bwhy\b", re.I)
 _ASKS_METHOD = re.compile(r"怎么|怎样|如何|咋|\bhow\b", re.I)
 
@@ -160,6 +162,8 @@ def holds_answer(asked: Asked, text: str) -> bool:
         return _has_place(asked, text)
     if asked.kind == LIST:
         return _ENUMERATION.search(text) is not None
+    if asked.kind == REASON:
+        return REASON_CUES.search(text) is not None
     return True
 
 
