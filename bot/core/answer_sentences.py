@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.core.answer_types import METHOD, REASON, Asked, asked_kind, holds_answer
+from bot.core.answer_types import METHOD, REASON, REASON_CUES, Asked, asked_kind, holds_answer
 from index.hybrid import Hit, HybridIndex, passage_sentences
 from index.query_plan import translate
 from index.tokens import bigrams, content_terms, normalize
@@ -37,7 +37,6 @@ FOCUS_WORDS = tuple(
     定位 意义 任务 重点 方向 作用 方式 方法 办法 措施 途径 心态 态度 理念 思想 精神 底色 职责 义务
     权利 条件 程序 期限 责任 形式 本质 出发点 落脚点 底线 基础 前提 保障 宗旨 方针 内容""".split()
 )
-_REASON_CUES = re.compile(r"因为|由于|原因|导致|造成|根子|归根结底|所以|是.{0,8}的问题")
 _METHOD_CUES = re.compile(r"要|坚持|必须|应当|通过|建立|加强|推进|着力|切实")
 
 
@@ -138,7 +137,7 @@ def _kind_match(asked: Asked, sentence: str) -> float:
     if asked.checkable:
         return 1.0 if holds_answer(asked, sentence) else 0.0
     if asked.kind == REASON:
-        return 1.0 if _REASON_CUES.search(sentence) else 0.0
+        return 1.0 if REASON_CUES.search(sentence) else 0.0
     if asked.kind == METHOD:
         return 1.0 if _METHOD_CUES.search(sentence) else 0.0
     return 0.0
