@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.core.answering import NOT_FOUND
@@ -9,6 +11,21 @@ from bot.core.questions import QuestionError, clean_question
 from bot.core.scope import too_few_words
 
 pytestmark = pytest.mark.slow
+
+_MARK = re.compile(r"\[(\d+)\]$")
+
+
+def unmarked(line: str) -> str:
+    return _MARK.sub("", line)
+
+
+def assert_every_line_cited(answer) -> None:
+    """Every line is a verbatim span of a cited passage; a marked line, of the citation it names."""
+    for line in answer.answer.splitlines():
+        mark = _MARK.search(line)
+        if mark:
+            assert unmarked(line) in answer.citations[int(mark.group(1)) - 1].text
+        assert any(unmarked(line) in c.text for c in answer.citations)
 
 
 def test_brand_question_is_answered_from_the_speech(assistant) -> None:
@@ -19,8 +36,8 @@ def test_brand_question_is_answered_from_the_speech(assistant) -> None:
     assert top.location.startswith("第三部分")
     assert "讲话" in top.doc_title
     lines = answer.answer.splitlines()
-    assert all(any(line in c.text for c in answer.citations) for line in lines)  # extractive, never invented
-    assert "世界菌乡" in lines[0] and lines[0] in top.text
+    assert_every_line_cited(answer)  # extractive, never invented
+    assert "世界菌乡" in lines[0] and unmarked(lines[0]) in top.text
 
 
 def test_paraphrase_traditional_and_english(assistant) -> None:
@@ -88,7 +105,7 @@ def test_answer_is_the_sentence_with_the_question_focus(assistant) -> None:
     answer = assistant.ask("搞民族团结进步创建，最重要的是什么？")
     assert answer.found
     assert "最重要的就是讲团结" in answer.answer
-    assert all(any(line in c.text for c in answer.citations) for line in answer.answer.splitlines())  # verbatim
+    assert_every_line_cited(answer)  # still verbatim spans
 
 
 @pytest.mark.parametrize("question", ["争创示范县，讲话提出要坚持哪几个方面？", "创建民族团结进步示范县要坚持哪几个方面？"])
@@ -162,7 +179,7 @@ def test_a_question_asking_two_things_answers_each_from_its_own_search(assistant
     lines = answer.answer.splitlines()
     assert len(lines) == 2
     assert "最重要的就是讲团结" in lines[0] and "多讲共同性,少讲差异性" in lines[1]
-    assert all(any(line in c.text for c in answer.citations) for line in lines)  # each one cited
+    assert_every_line_cited(answer)  # each one cited
     assert len(answer.citations) == 5
 
 
@@ -181,7 +198,8 @@ def test_an_unsure_answer_gives_the_likely_sentences_each_in_a_cited_passage(ass
     lines = answer.answer.splitlines()
     assert 2 <= len(lines) <= 3
     assert any("缺乏一个具有*特色、辨识度高的创建主题" in line for line in lines)
-    assert all(any(line in c.text for c in answer.citations) for line in lines)
+    assert_every_line_cited(answer)
+    assert all(line.endswith("]") for line in lines)  # several sentences: each marked with its citation
 
 
 def test_a_question_inside_a_part_is_answered_from_that_part(assistant) -> None:

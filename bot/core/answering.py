@@ -138,7 +138,7 @@ class Assistant:
         else:
             lines = answer_lines(result.hits, chosen)
             lines += self._other_asks(question, {c.sentence for c in chosen}, citations, k)
-            answer = "\n".join(lines)
+            answer = "\n".join(_numbered(lines, citations) if len(lines) > 1 else lines)
         return Answer(question, True, answer, citations, result.truncated, confidence)
 
     def _other_asks(self, question: str, answered: set[str], citations: list[Citation], k: int) -> list[str]:
@@ -176,6 +176,15 @@ def answer_lines(hits: list[Hit], chosen: list[Candidate]) -> list[str]:
         if not any(line in given or given in line for given in lines):
             lines.append(line)
     return lines
+
+
+def _numbered(lines: list[str], citations: list[Citation]) -> list[str]:
+    """Each sentence of a several-sentence answer marked with the citation it comes from, as lists are."""
+    marked = []
+    for line in lines:
+        number = next((i for i, c in enumerate(citations, 1) if line in c.text), None)
+        marked.append(f"{line}[{number}]" if number else line)
+    return marked
 
 
 def term_overlap(question: str, text: str) -> float:
