@@ -17,9 +17,11 @@ from index.encoder import load_encoder
 from index.hybrid import sentence_units
 from index.onnx_encoder import ONNX_CONFIG, open_onnx_encoder
 from index.onnx_export import export_onnx, onnx_stamp
+from index.onnx_quantize import SHIPPED
 from index.paths import DEFAULT_MODEL, prepared_model_dir, prepared_onnx_dir
 
 ROOT = Path(__file__).resolve().parent.parent
+HIT_TOLERANCE = 0.05  # dense hit@1 / hit@5 of the export at most this far below the reference
 SAMPLES = [
     "创建品牌的主题是什么？",
     "坚持高位推动，解决连续性和精准性差的问题",
@@ -76,11 +78,12 @@ def test_onnx_ranks_the_speech_like_the_reference(onnx_encoder, reference_encode
     texts = [p.index_text() for p in speech] + sentences
     owner = np.concatenate([np.arange(len(speech)), np.repeat(np.arange(len(speech)), np.diff(offsets))])
     rows = [json.loads(line) for line in (ROOT / "benchmarks/data/speech_qa.jsonl").open(encoding="utf-8")]
+    speech_texts = [normalize_for_matching(p.text) for p in speech]
     gold = [
         {
             i
-            for i, p in enumerate(speech)
-            if normalize_for_matching(r["expect"]) in normalize_for_matching(p.text)
+            for i, text in enumerate(speech_texts)
+            if all(normalize_for_matching(e) in text for e in r.get("expect_all") or [r["expect"]])
         }
         for r in rows
     ]
@@ -94,14 +97,18 @@ def test_onnx_ranks_the_speech_like_the_reference(onnx_encoder, reference_encode
 
     ours, reference = top5(onnx_encoder), top5(reference_encoder)
     assert all(gold) and len(speech) > 10
+    hit1 = [np.mean([t[0] in g for t, g in zip(run, gold)]) for run in (ours, reference)]
     hit5 = [np.mean([bool(set(t) & g) for t, g in zip(run, gold)]) for run in (ours, reference)]
-    assert hit5[0] >= hit5[1] - 0.05, hit5
+    # The shipped int8 measured 4.3 points of hit@5 below the reference on 187 questions; other
+    # recipes moved hit@k by ±2 points at any cosine (docs/benchmarks.md, "Parity with the reference").
+    assert hit5[0] >= hit5[1] - HIT_TOLERANCE, hit5
+    assert hit1[0] >= hit1[1] - HIT_TOLERANCE, hit1
     assert np.mean([o[0] in r[:3] for o, r in zip(ours, reference)]) >= 0.9
 
 
 def test_int8_export_has_its_own_identity(onnx_encoder, session_settings) -> None:
-    assert onnx_encoder.info.variant == "int8"
-    assert onnx_encoder.name == f"{DEFAULT_MODEL}@onnx-int8"
+    assert onnx_encoder.info.variant == SHIPPED
+    assert onnx_encoder.name == f"{DEFAULT_MODEL}@onnx-{SHIPPED}"
     s = session_settings
     assert load_encoder(s.model, s.cache_dir, backend="onnx").name == onnx_encoder.name
 
@@ -116,8 +123,8 @@ def test_missing_or_stale_export_falls_back(tmp_path: Path, model_dir: Path) -> 
         "max_tokens": 512,
         "pad_id": 1,
         "prompts": {"query": "query: ", "passage": "passage: "},
-        "variant": "int8",
-        "stamp": {**onnx_stamp(model_dir, "int8"), "export_version": 0},
+        "variant": SHIPPED,
+        "stamp": {**onnx_stamp(model_dir, SHIPPED), "export_version": 0},
     }
     (stale / ONNX_CONFIG).write_text(json.dumps(config), encoding="utf-8")
     assert open_onnx_encoder(DEFAULT_MODEL, model_dir, stale) is None
