@@ -75,3 +75,33 @@ def test_a_count_in_front_of_a_noun_is_not_what_a_how_question_asks() -> None:
     assert asked_kind("会上没发言的几位同志是怎么交流的？").kind != QUANTITY
     assert asked_kind("讲话提到总书记来考察过几次？").kind == QUANTITY
     assert asked_kind("这几年为了创建大概花了多少钱？").kind == QUANTITY
+
+
+@pytest.mark.parametrize(
+    "question, counted",
+    [
+        ("创文创卫期间县城一共设置了多少个垃圾箱？", "垃圾箱"),
+        ("要罢免村委会成员，需要多少村民联名？", "村民联名"),
+        ("县委理论学习中心组一共有多少名成员？", "成员"),
+        ("總書記給當地各族幹部群眾回過幾次信？", ""),  # 次 is the unit, not part of the thing counted
+        ("我县总人口有多少？", ""),
+        ("每天走多少步对身体最好？", ""),
+    ],
+)
+def test_the_thing_a_count_question_counts(question: str, counted: str) -> None:
+    assert asked_kind(question).counted == counted
+
+
+def test_a_count_must_be_of_the_thing_asked_about() -> None:
+    asked = asked_kind("创文创卫期间县城一共设置了多少个垃圾箱？")
+    assert not holds_answer(asked, "零零散散在县城投入了几千万,加上城市基础设施建设怎么也投了几个亿。")
+    assert holds_answer(asked, "县城共设置垃圾箱1200个。")
+    # Pairs of the counted words may stand apart ("村民…联名").
+    assert holds_answer(asked_kind("需要多少村民联名？"), "本村五分之一以上有选举权的村民联名,可以提出罢免要求。")
+
+
+def test_a_calendar_year_counts_nothing() -> None:
+    asked = asked_kind("我县总人口有多少？")
+    assert not holds_answer(asked, "2021年,我县成功创建为全省民族团结进步示范县。")
+    assert holds_answer(asked, "全县总人口25万人。")
+    assert holds_answer(asked_kind("这项工作搞了多少年？"), "从2015年起搞了8年。")

@@ -82,3 +82,26 @@ def test_a_when_question_needs_its_date_next_to_the_asked_thing() -> None:
     assert kind_veto(scope_features(elsewhere, 0.0), elsewhere)  # a date, but another event's
     beside = result(question, ["“三月三”畲族传统文化节自1985年起每年举办，鼓励开展盘歌、文艺表演。"])
     assert not kind_veto(scope_features(beside, 0.0), beside)
+
+
+def test_a_count_of_a_named_thing_needs_its_number_beside_it() -> None:
+    from bot.core.scope import kind_veto, scope_features
+
+    # A number elsewhere in the passage (几千万) does not count the bins the question asks about.
+    elsewhere = result(
+        "创文创卫期间县城一共设置了多少个垃圾箱？",
+        ["我们为了创文创卫,整了那么多的展板、垃圾箱,围挡了那么多的地方;这几年在县城投入了几千万。"],
+    )
+    assert kind_veto(scope_features(elsewhere, 0.0), elsewhere)
+    beside = result("创文创卫期间县城一共设置了多少个垃圾箱？", ["创文创卫期间县城设置垃圾箱1200个,展板300块。"])
+    assert not kind_veto(scope_features(beside, 0.0), beside)
+
+
+def test_a_why_question_wants_a_reason_beside_the_asked_thing() -> None:
+    from bot.core.scope import reason_far
+
+    mentioned = result("县城的湿地公园为什么要建在高速路出口？", ["县城的湿地公园建在高速路出口,成为群众休闲的好去处。"])
+    assert reason_far(mentioned) == 1.0
+    explained = result("县城的湿地公园为什么要建在高速路出口？", ["湿地公园建在高速路出口,是因为那里是游客进城的第一站。"])
+    assert reason_far(explained) == 0.0
+    assert reason_far(result("湿地公园建在哪里？", ["湿地公园建在高速路出口。"])) == 0.0  # not a why-question

@@ -20,14 +20,15 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.core.answer_types import METHOD, REASON, Asked, asked_kind, holds_answer
+from bot.core.answer_types import METHOD, REASON, REASON_CUES, Asked, asked_kind, holds_answer
 from index.hybrid import Hit, HybridIndex, passage_sentences
 from index.query_plan import translate
 from index.tokens import bigrams, content_terms, normalize
 
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
-TOP_PASSAGES = 3  # sentences of this many best passages compete
+TOP_PASSAGES = 5  # sentences of this many best passages compete (all cited; 3 before the fifth round)
 SHORT_SENTENCE = 24  # an answer sentence shorter than this takes the next sentence along
+MOST_SENTENCES = 3  # an unsure answer gives at most this many sentences (a short answer, not a passage)
 FEATURES = ("dense", "passage", "first", "words", "pairs", "focus", "kind", "length")
 
 # Words that say what the question is after: a sentence that repeats one is likely the answer.
@@ -36,7 +37,6 @@ FOCUS_WORDS = tuple(
     定位 意义 任务 重点 方向 作用 方式 方法 办法 措施 途径 心态 态度 理念 思想 精神 底色 职责 义务
     权利 条件 程序 期限 责任 形式 本质 出发点 落脚点 底线 基础 前提 保障 宗旨 方针 内容""".split()
 )
-_REASON_CUES = re.compile(r"因为|由于|原因|导致|造成|根子|归根结底|所以|是.{0,8}的问题")
 _METHOD_CUES = re.compile(r"要|坚持|必须|应当|通过|建立|加强|推进|着力|切实")
 
 
@@ -50,6 +50,9 @@ class Candidate:
 @dataclass(frozen=True)
 class AnswerModel:
     weights: tuple[float, ...]
+    # The answer gives the best sentences until the model's probability over them reaches this
+    # share (at most MOST_SENTENCES): one sentence when it is sure, two or three when unsure.
+    mass: float = 0.0
 
     def score(self, features: dict[str, float]) -> float:
         return sum(w * features[name] for w, name in zip(self.weights, FEATURES))
@@ -62,7 +65,7 @@ class AnswerModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         if tuple(data.get("features", ())) != FEATURES:
             raise ValueError(f"{path} was fitted on other features; rerun calibrate_answers.py")
-        return cls(weights=tuple(float(w) for w in data["weights"]))
+        return cls(weights=tuple(float(w) for w in data["weights"]), mass=float(data.get("mass", 0.0)))
 
 
 class SentenceVectors:
@@ -134,7 +137,7 @@ def _kind_match(asked: Asked, sentence: str) -> float:
     if asked.checkable:
         return 1.0 if holds_answer(asked, sentence) else 0.0
     if asked.kind == REASON:
-        return 1.0 if _REASON_CUES.search(sentence) else 0.0
+        return 1.0 if REASON_CUES.search(sentence) else 0.0
     if asked.kind == METHOD:
         return 1.0 if _METHOD_CUES.search(sentence) else 0.0
     return 0.0
@@ -142,6 +145,31 @@ def _kind_match(asked: Asked, sentence: str) -> float:
 
 def choose(model: AnswerModel, found: list[Candidate]) -> Candidate | None:
     return max(found, key=lambda c: model.score(c.features), default=None)
+
+
+def likely(model: AnswerModel, found: list[Candidate], mass: float | None = None) -> list[Candidate]:
+    """The best candidates, best first, until their share of the model's probability reaches `mass`.
+
+    Why: when two or three sentences score alike, the best one is often not the answer (dev: the
+    answer is the second or third candidate for a fifth of the questions); giving the likely ones
+    — never more than MOST_SENTENCES, each in a cited passage — answers those without pasting a
+    passage. The share is fitted on dev by calibrate_answers.py; a sure model gives one sentence.
+    """
+    if not found:
+        return []
+    scores = np.array([model.score(c.features) for c in found])
+    probability = np.exp(scores - scores.max())
+    probability /= probability.sum()
+    order = np.argsort(-scores, kind="stable")
+    goal = model.mass if mass is None else mass
+    chosen: list[Candidate] = []
+    total = 0.0
+    for i in order[:MOST_SENTENCES]:
+        chosen.append(found[i])
+        total += float(probability[i])
+        if total >= goal:
+            break
+    return chosen
 
 
 # A second ask: after a question mark, or the 又 of "既…，又…" / "…，还…".

@@ -47,6 +47,13 @@ _NUMERALS = "〇零一二三四五六七八九十百千万两几"
 _NUMBER = rf"(?:(?<![第\d.])\d+(?:\.\d+)?|(?<![第*{_NUMERALS}])[{_NUMERALS}]+)"
 _FRACTION = re.compile(rf"[{_NUMERALS}\d]+分之[{_NUMERALS}\d]+|过半数|半数")
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")  # 从7:00站到9:00 answers "how long"
+_YEAR = re.compile(r"(?:1[89]|20)\d\d年")  # 2021年 dates an event; it counts nothing
+# The thing a how-many question counts, when it names one right before the question's end
+# (多少个垃圾箱？ → 垃圾箱; 需要多少村民联名？ → 村民联名): the number must be about it.
+_MEASURES = rf"{_UNITS}|种|颗|座|所|家|支|处|批|首|块|张|台|辆|套|封"
+_COUNTED = re.compile(
+    rf"(?:多少|(?<!哪)几)(?:{_MEASURES})?(?!{_MEASURES})([\u4e00-\u9fff]{{2,4}})(?:呢|吗|啊)?[？?。，,！!]?$"
+)
 
 # Who: a person's name, or a post (县委副书记) other than the one the question names; when the
 # question names no post ("报谁批准", "who decides"), a body such as 国务院 answers too.
@@ -78,6 +85,8 @@ _ASKS_LIST = re.compile(r"哪些|哪几|几个方面|几方面|几部分|几个�
 # "问题的根子在哪里" asks for a cause, not a place.
 _FIGURATIVE_PLACE = re.compile(r"(?:根子|根源|原因|问题|症结|关键|差距|不足|短板|难点|出路|意义|价值|好处|毛病)在哪")
 _ENUMERATION = re.compile(r"[^,，;；。、]{1,30}、[^,，;；。]{1,30}|[一二三四五六]是|（[一二三四五六七八九十]+）|[一二三四五六]、")
+# What gives a reason: the speech says 根子在于…, 是…的问题, 归根结底 as often as 因为.
+REASON_CUES = re.compile(r"因为|由于|原因|导致|造成|根子|归根结底|所以|是.{0,8}的问题")
 _ASKS_REASON = re.compile(r"为什么|为何|什么原因|原因|怎么会|\bwhy\b", re.I)
 _ASKS_METHOD = re.compile(r"怎么|怎样|如何|咋|\bhow\b", re.I)
 
@@ -89,6 +98,7 @@ class Asked:
     kind: str  # one of the kinds above, "" when the question does not say
     unit: str = ""  # quantity/date: units a number must carry; place: suffixes a place must end in
     question: str = ""  # normalised question, so its own words are not taken for an answer
+    counted: str = ""  # quantity: the thing counted, when the question names it (多少个垃圾箱)
 
     @property
     def checkable(self) -> bool:
@@ -109,7 +119,8 @@ def asked_kind(question: str) -> Asked:
         quantity = None  # "几位同志是怎么交流的" asks how, about a few comrades
     if quantity:
         unit = quantity.group(1) or ""
-        return Asked(QUANTITY, _UNIT_ALIASES.get(unit, unit or _UNITS), q)
+        counted = _COUNTED.search(q)
+        return Asked(QUANTITY, _UNIT_ALIASES.get(unit, unit or _UNITS), q, counted.group(1) if counted else "")
     if _ASKS_PERSON.search(q):
         return Asked(PERSON, "name" if _ASKS_NAME.search(q) else "post" if _POST.search(q) else "", q)
     place = _ASKS_PLACE.search(q)
@@ -137,18 +148,34 @@ def holds_answer(asked: Asked, text: str) -> bool:
     """Does `text` (any span of the material) contain an answer of the asked kind?"""
     text = normalize(text)
     if asked.kind in (QUANTITY, DATE):
-        if asked.kind == QUANTITY and (_CLOCK.search(text) or _FRACTION.search(text)):
-            return True
+        if asked.kind == QUANTITY:
+            if asked.counted and not _mentions(asked.counted, text):
+                return False  # a number of something else
+            if _CLOCK.search(text) or _FRACTION.search(text):
+                return True
         # A number the question itself names ("三月三"节) is the thing asked about, not its answer.
         found = re.finditer(f"{_NUMBER}(?:{asked.unit})", text)
-        return any(m.group(0) not in asked.question for m in found)
+        return any(m.group(0) not in asked.question and not _is_year(asked, m.group(0)) for m in found)
     if asked.kind == PERSON:
         return _has_person(asked, text)
     if asked.kind == PLACE:
         return _has_place(asked, text)
     if asked.kind == LIST:
         return _ENUMERATION.search(text) is not None
+    if asked.kind == REASON:
+        return REASON_CUES.search(text) is not None
     return True
+
+
+def _mentions(noun: str, text: str) -> bool:
+    """Most of the noun's character pairs occur in `text` (村民联名 in "村民…联名")."""
+    pairs = set(bigrams(noun))
+    return len(pairs & set(bigrams(text))) * 2 >= len(pairs)
+
+
+def _is_year(asked: Asked, number: str) -> bool:
+    """A calendar year (2021年) answers "when" or "how many years", not "how many" of a thing."""
+    return asked.kind == QUANTITY and asked.unit != "年" and bool(_YEAR.fullmatch(number))
 
 
 def _has_person(asked: Asked, text: str) -> bool:

@@ -28,6 +28,7 @@ from bot.core.answer_types import (
     PERSON,
     PLACE,
     QUANTITY,
+    REASON,
     asked_kind,
     holds_answer,
     holds_answer_near,
@@ -53,6 +54,7 @@ FEATURES = (
     "background_margin",
     "cjk",
     "unknown_entity",
+    "reason_far",
 )
 
 
@@ -85,11 +87,14 @@ def kind_veto(features: dict[str, float], result: SearchResult) -> bool:
     A date far from the asked thing is another event's ("“三月三”…最早是从哪一年开始办的？" finds
     the article naming the county's founding day, 六月三十日), so for "when" that alone decides.
     """
-    kind = asked_kind(result.query).kind
+    asked = asked_kind(result.query)
+    kind = asked.kind
     if kind == DATE:
         return bool(features["answer_far"])
     if kind == QUANTITY:
-        return bool(features["quantity_missing"] and features["answer_far"])
+        # A number of the named thing (多少个垃圾箱) must sit beside it; any number anywhere
+        # does for an unnamed one, whose answer often sits a clause away from the question's words.
+        return bool(features["answer_far"] and (asked.counted or features["quantity_missing"]))
     if kind not in (PERSON, PLACE):
         return False
     return bool(features["kind_missing"] or features["answer_far"])
@@ -106,6 +111,19 @@ def answer_far(result: SearchResult) -> float:
         return 0.0
     texts = [hit.passage.text for hit in result.hits[:3]]
     near = holds_answer_near(asked, result.query, texts)
+    return 1.0 if near is False else 0.0
+
+
+def reason_far(result: SearchResult) -> float:
+    """1 when a why-question's best passages give no reason (因为, 根子, 导致…) beside its words.
+
+    Why: a near miss asks why about a thing the speech only mentions ("湿地公园为什么要建在高速路
+    出口？"); a fitted weight, not a rule, as the speech often gives its reasons without a cue word.
+    """
+    asked = asked_kind(result.query)
+    if asked.kind != REASON:
+        return 0.0
+    near = holds_answer_near(asked, result.query, [hit.passage.text for hit in result.hits[:3]])
     return 1.0 if near is False else 0.0
 
 
@@ -164,6 +182,7 @@ def scope_features(
         "background_margin": background_similarity - e.top_dense,
         "cjk": zh,
         "unknown_entity": float(bool(knows and unknown_entities(result.query, knows))),
+        "reason_far": reason_far(result),
     }
     features["kind_veto"] = float(kind_veto(features, result))  # a rule, not a fitted weight
     return features
