@@ -54,19 +54,11 @@ from index.evaluation import evaluate, load_queries  # noqa: E402
 from index.hybrid import HybridIndex, sentence_units  # noqa: E402
 from index.onnx_encoder import OnnxEncoder, OnnxModelInfo  # noqa: E402
 from index.onnx_export import ONNX_CONFIG, export_onnx  # noqa: E402
-from index.onnx_quantize import RECIPES, Recipe, quantize  # noqa: E402
+from index.onnx_quantize import PARITY_SAMPLES, RECIPES, Recipe, quantize  # noqa: E402
 from index.paths import prepared_model_dir  # noqa: E402
 
 BACKENDS = ("torch", "onnx")
 REFERENCE = "reference"  # sentence-transformers, as `--variants` names it
-SAMPLES = [  # the parity test's sample texts (tests/test_onnx_encoder.py)
-    "创建品牌的主题是什么？",
-    "坚持高位推动，解决连续性和精准性差的问题",
-    "中华人民共和国是全国各族人民共同缔造的统一的多民族国家。",
-    "What should every department do with its funds?",
-    "龍川江邊要整個坐的地方 ～ ＡＢＣ　１２３",
-    "短",
-]
 _LAST_TWO = ("layer.10/", "layer.11/")
 EXPERIMENTS = {  # recipes measured here but not offered by `policybot model prepare`
     r.variant: r
@@ -216,7 +208,7 @@ def measure_variant(variant: str, models: Path, sets: list[DenseSet], out: Path,
         arrays[f"{dense.name}/texts"] = encoder.encode_passages(dense.texts)
         if f"{dense.name}/questions" not in arrays:
             arrays[f"{dense.name}/questions"] = np.stack([encoder.encode_queries([q])[0] for q in dense.questions])
-    sample = SAMPLES + passages[::40]
+    sample = PARITY_SAMPLES + passages[::40]
     arrays["sample/queries"] = encoder.encode_queries(sample)
     arrays["sample/passages"] = encoder.encode_passages(sample)
     np.savez(out / f"{variant}.npz", **arrays)

@@ -18,6 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
+PARITY_SAMPLES = [  # short texts of every kind the parity checks compare (with corpus passages)
+    "创建品牌的主题是什么？",
+    "坚持高位推动，解决连续性和精准性差的问题",
+    "中华人民共和国是全国各族人民共同缔造的统一的多民族国家。",
+    "What should every department do with its funds?",
+    "龍川江邊要整個坐的地方 ～ ＡＢＣ　１２３",
+    "短",
+]
 WORD_EMBEDDINGS = "word_embeddings"  # the Gather of the token table in the exported graph
 
 

@@ -17,19 +17,11 @@ from index.encoder import load_encoder
 from index.hybrid import sentence_units
 from index.onnx_encoder import ONNX_CONFIG, open_onnx_encoder
 from index.onnx_export import export_onnx, onnx_stamp
-from index.onnx_quantize import SHIPPED
+from index.onnx_quantize import PARITY_SAMPLES, SHIPPED
 from index.paths import DEFAULT_MODEL, prepared_model_dir, prepared_onnx_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 HIT_TOLERANCE = 0.05  # dense hit@1 / hit@5 of the export at most this far below the reference
-SAMPLES = [
-    "创建品牌的主题是什么？",
-    "坚持高位推动，解决连续性和精准性差的问题",
-    "中华人民共和国是全国各族人民共同缔造的统一的多民族国家。",
-    "What should every department do with its funds?",
-    "龍川江邊要整個坐的地方 ～ ＡＢＣ　１２３",
-    "短",
-]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +41,7 @@ def onnx_encoder(session_settings, model_dir: Path):
 
 @pytest.mark.slow
 def test_onnx_vectors_match_the_reference(onnx_encoder, reference_encoder, passages) -> None:
-    texts = SAMPLES + [p.index_text() for p in passages[::40]]
+    texts = PARITY_SAMPLES + [p.index_text() for p in passages[::40]]
     for encode in ("encode_queries", "encode_passages"):
         ours = getattr(onnx_encoder, encode)(texts)
         reference = getattr(reference_encoder, encode)(texts)
