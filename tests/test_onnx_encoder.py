@@ -69,16 +69,17 @@ def test_onnx_ranks_the_speech_like_the_reference(onnx_encoder, reference_encode
     sentences, offsets = sentence_units(speech)
     texts = [p.index_text() for p in speech] + sentences
     owner = np.concatenate([np.arange(len(speech)), np.repeat(np.arange(len(speech)), np.diff(offsets))])
-    rows = [json.loads(line) for line in (ROOT / "benchmarks/data/speech_qa.jsonl").open(encoding="utf-8")]
+    questions = [json.loads(line) for line in (ROOT / "benchmarks/data/speech_qa.jsonl").open(encoding="utf-8")]
     speech_texts = [normalize_for_matching(p.text) for p in speech]
-    gold = [
-        {
-            i
-            for i, text in enumerate(speech_texts)
-            if all(normalize_for_matching(e) in text for e in r.get("expect_all") or [r["expect"]])
-        }
-        for r in rows
-    ]
+
+    def holders(row: dict) -> set[int]:
+        spans = [normalize_for_matching(e) for e in row.get("expect_all") or [row["expect"]]]
+        return {i for i, text in enumerate(speech_texts) if all(span in text for span in spans)}
+
+    # A question whose spans lie in two passages has no single passage to find: left out.
+    rows = [r for r in questions if holders(r)]
+    gold = [holders(r) for r in rows]
+    assert len(rows) >= 0.9 * len(questions)
 
     def top5(encoder) -> list[list[int]]:
         # One question at a time, as `ask` encodes it: int8 activations are scaled per batch, and
@@ -88,7 +89,7 @@ def test_onnx_ranks_the_speech_like_the_reference(onnx_encoder, reference_encode
         return [list(dict.fromkeys(owner[np.argsort(-row)]))[:5] for row in scores]
 
     ours, reference = top5(onnx_encoder), top5(reference_encoder)
-    assert all(gold) and len(speech) > 10
+    assert len(speech) > 10
     hit1 = [np.mean([t[0] in g for t, g in zip(run, gold)]) for run in (ours, reference)]
     hit5 = [np.mean([bool(set(t) & g) for t, g in zip(run, gold)]) for run in (ours, reference)]
     # The shipped int8 measured 4.3 points of hit@5 below the reference on 187 questions; other
