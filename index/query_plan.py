@@ -29,7 +29,7 @@ _TITLE_NOISE = re.compile(r"[（(][^（()）]*[)）]|^中华人民共和国|[《
 _PROVINCES = re.compile(r"^(?:浙江省|山东省|广东省|北京市)")
 
 _UNITS = "部分|个|条|点|项|方面|章|节"
-_ORDINAL = re.compile(rf"第([{NUMERAL}]+)({_UNITS})")
+_ORDINAL = re.compile(rf"第 ?([{NUMERAL}]+) ?({_UNITS})")  # users type "第 四 部分" too
 _FIRST = re.compile(rf"头一({_UNITS}|句)")
 _LAST = re.compile(rf"最后(?:一)?({_UNITS})")
 _START = re.compile(r"开头|开篇|开场|一开始|开始时|开宗明义|头一句|起首")

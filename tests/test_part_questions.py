@@ -25,6 +25,7 @@ def test_ordinals_in_question_order_with_last_as_minus_one() -> None:
     assert ordinals("第一个和最后一个分别是什么") == [("个", 1), ("个", -1)]
     assert ordinals("第二部分讲什么") == [("部分", 2)]
     assert ordinals("第5条规定什么") == []  # articles are retrieval's business
+    assert ordinals("讲话 第 四 部分 讲了 什么") == [("部分", 4)]  # typed with spaces
 
 
 def test_parts_of_the_named_document_and_items_pointed_at() -> None:

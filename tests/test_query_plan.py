@@ -61,6 +61,7 @@ def test_every_unit_a_question_points_at_is_read(structure: DocumentStructure) -
     assert plan.ordinals == (("个", 1), ("个", -1))
     assert plan_query("第十五条和第十六条怎么规定", structure).ordinals == (("条", 15), ("条", 16))
     assert plan_query("今天天气怎么样", structure).ordinals == ()
+    assert plan_query("讲话 第 四 部分 讲了 什么", structure).ordinals == (("部分", 4),)  # typed with spaces
 
 
 def test_asking_for_the_parts_as_a_whole_points_at_the_part_openings(structure, passages) -> None:

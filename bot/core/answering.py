@@ -86,7 +86,7 @@ class Assistant:
 
     def retrieve(self, question: str, k: int = 5) -> SearchResult:
         """What `ask` retrieves for a question, without answering (benchmarks, tests)."""
-        text, truncated = cut_query(question)
+        text, truncated = cut_query(clean_question(question))
         return self.search(text, self.encoder.encode_queries([text])[0], k, truncated)
 
     def search(self, text: str, vector: np.ndarray, k: int, truncated: bool = False) -> SearchResult:

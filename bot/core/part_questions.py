@@ -24,7 +24,7 @@ from corpus.model import Passage
 
 # "第二部分", "第三个", "第2点", "最后一个": an item of a list. 条/章/节 name a law's articles and
 # chapters, which retrieval finds by their own headings.
-_ORDINAL = re.compile(rf"第([{NUMERALS}]{{1,2}}|\d{{1,2}})(部分|个|点|项|方面)")
+_ORDINAL = re.compile(rf"第 ?([{NUMERALS}]{{1,2}}|\d{{1,2}}) ?(部分|个|点|项|方面)")  # also "第 四 部分"
 _LAST = re.compile(r"最后(?:一)?(部分|个|点|项|方面)")
 _PART_UNITS = ("部分",)
 
