@@ -49,3 +49,49 @@ def test_separate_asks_need_a_question_word_each() -> None:
     assert separate_asks("既批评了哪件事，又肯定了什么付出？") == ["既批评了哪件事", "又肯定了什么付出"]
     assert separate_asks("书记两次拿垃圾说事，分别批评了什么？") == []  # one ask
     assert separate_asks("归园居在哪个乡镇？请回答。") == []
+
+
+PARTS = [
+    passage("q1", "一、要抓学习。团结才能胜利。学习要常态化,月月有安排。", 0, "一、要抓学习。"),
+    passage("q2", "同时,经费要落实到位。最后要形成长效机制。", 30, "一、要抓学习。"),
+    passage("q3", "二、要抓宣传。标识设计要用野生菌。宣传品牌要响亮。", 60, "二、要抓宣传。"),
+]
+
+
+def _pointed(question: str):
+    lists = find_enumerations(PARTS)
+    return part_answer(question, {"speech"}, [], lists, overlap)
+
+
+def test_a_question_inside_a_part_gets_the_part_s_sentence_not_only_its_heading() -> None:
+    from bot.core.part_questions import part_details
+
+    def details(question: str) -> list[tuple[str, str, str]]:
+        pointed = _pointed(question)
+        assert pointed is not None
+        return [(i.text, p.passage_id, s) for i, p, s in part_details(question, pointed, PARTS)]
+
+    assert details("讲话第一部分开头引用了哪句话？") == [("一、要抓学习。", "q1", "团结才能胜利。")]
+    assert details("第一部分以什么话收尾？") == [("一、要抓学习。", "q2", "最后要形成长效机制。")]
+    assert details("第一部分的经费和第二部分的标识设计分别怎么说？") == [
+        ("一、要抓学习。", "q2", "同时,经费要落实到位。"),
+        ("二、要抓宣传。", "q3", "标识设计要用野生菌。"),
+    ]
+    assert details("讲话第二部分主要讲了什么？") == []  # about the part itself: the heading answers
+
+
+def test_likely_gives_one_sentence_when_sure_and_at_most_three_when_not() -> None:
+    from bot.core.answer_sentences import FEATURES, MOST_SENTENCES, AnswerModel, Candidate, likely
+
+    def candidate(name: str, words: float) -> Candidate:
+        return Candidate(0, name, {f: (words if f == "words" else 0.0) for f in FEATURES})
+
+    model = AnswerModel(tuple(1.0 if f == "words" else 0.0 for f in FEATURES), mass=0.8)
+    sure = [candidate("a", 10.0), candidate("b", 0.0), candidate("c", 0.0)]
+    assert [c.sentence for c in likely(model, sure)] == ["a"]
+    unsure = [candidate(name, 1.0) for name in "abcde"]
+    assert [c.sentence for c in likely(model, unsure)] == list("abcde")[:MOST_SENTENCES]
+    two = [candidate("a", 2.0), candidate("b", 2.0), candidate("c", -5.0)]
+    assert [c.sentence for c in likely(model, two)] == ["a", "b"]
+    assert [c.sentence for c in likely(model, two, mass=0.0)] == ["a"]
+    assert likely(model, []) == []

@@ -26,8 +26,9 @@ from index.query_plan import translate
 from index.tokens import bigrams, content_terms, normalize
 
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
-TOP_PASSAGES = 3  # sentences of this many best passages compete
+TOP_PASSAGES = 5  # sentences of this many best passages compete (all cited; 3 before the fifth round)
 SHORT_SENTENCE = 24  # an answer sentence shorter than this takes the next sentence along
+MOST_SENTENCES = 3  # an unsure answer gives at most this many sentences (a short answer, not a passage)
 FEATURES = ("dense", "passage", "first", "words", "pairs", "focus", "kind", "length")
 
 # Words that say what the question is after: a sentence that repeats one is likely the answer.
@@ -49,6 +50,9 @@ class Candidate:
 @dataclass(frozen=True)
 class AnswerModel:
     weights: tuple[float, ...]
+    # The answer gives the best sentences until the model's probability over them reaches this
+    # share (at most MOST_SENTENCES): one sentence when it is sure, two or three when unsure.
+    mass: float = 0.0
 
     def score(self, features: dict[str, float]) -> float:
         return sum(w * features[name] for w, name in zip(self.weights, FEATURES))
@@ -61,7 +65,7 @@ class AnswerModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         if tuple(data.get("features", ())) != FEATURES:
             raise ValueError(f"{path} was fitted on other features; rerun calibrate_answers.py")
-        return cls(weights=tuple(float(w) for w in data["weights"]))
+        return cls(weights=tuple(float(w) for w in data["weights"]), mass=float(data.get("mass", 0.0)))
 
 
 class SentenceVectors:
@@ -141,6 +145,31 @@ def _kind_match(asked: Asked, sentence: str) -> float:
 
 def choose(model: AnswerModel, found: list[Candidate]) -> Candidate | None:
     return max(found, key=lambda c: model.score(c.features), default=None)
+
+
+def likely(model: AnswerModel, found: list[Candidate], mass: float | None = None) -> list[Candidate]:
+    """The best candidates, best first, until their share of the model's probability reaches `mass`.
+
+    Why: when two or three sentences score alike, the best one is often not the answer (dev: the
+    answer is the second or third candidate for a fifth of the questions); giving the likely ones
+    — never more than MOST_SENTENCES, each in a cited passage — answers those without pasting a
+    passage. The share is fitted on dev by calibrate_answers.py; a sure model gives one sentence.
+    """
+    if not found:
+        return []
+    scores = np.array([model.score(c.features) for c in found])
+    probability = np.exp(scores - scores.max())
+    probability /= probability.sum()
+    order = np.argsort(-scores, kind="stable")
+    goal = model.mass if mass is None else mass
+    chosen: list[Candidate] = []
+    total = 0.0
+    for i in order[:MOST_SENTENCES]:
+        chosen.append(found[i])
+        total += float(probability[i])
+        if total >= goal:
+            break
+    return chosen
 
 
 # A second ask: after a question mark, or the 又 of "既…，又…" / "…，还…".

@@ -13,12 +13,13 @@ from bot.core.answer_sentences import (
     SentenceVectors,
     candidates,
     choose,
+    likely,
     separate_asks,
     with_short_successor,
 )
 from bot.core.answers import Answer, Citation
-from bot.core.enumerations import Enumeration, best_enumeration, find_enumerations
-from bot.core.part_questions import part_answer
+from bot.core.enumerations import Enumeration, Item, best_enumeration, find_enumerations
+from bot.core.part_questions import part_answer, part_details
 from bot.core.questions import QuestionError, clean_question
 from bot.core.scope import ScopeJudge
 from corpus.model import Passage
@@ -116,7 +117,8 @@ class Assistant:
             return Answer(question, False, NOT_FOUND, [], result.truncated, 0.0)
         if parts is not None and (named or confidence >= self.scope.model.threshold):
             # A question about the named document's own parts is answered whatever its wording.
-            text, citations = _listed(parts, result.hits, k)
+            details = part_details(normalize(question), parts, self.index.passages)
+            text, citations = _detailed(details, result.hits, k) if details else _listed(parts, result.hits, k)
             return Answer(question, True, text, citations, result.truncated, max(confidence, self.scope.model.threshold))
         if not result.hits or confidence < self.scope.model.threshold:
             return Answer(question, False, NOT_FOUND, [], result.truncated, confidence)
@@ -125,20 +127,21 @@ class Assistant:
             text, citations = _listed(listing, result.hits, k)
             return Answer(question, True, text, citations, result.truncated, confidence)
         found = self.sentence_candidates(result)
-        best = choose(self.answers, found)
+        # A question asking two things gets one sentence for the whole and one per ask (_other_asks).
+        chosen = likely(self.answers, found, 0.0 if separate_asks(question) else None)
         highlights = _highlights(self.answers, found)
         citations = [
             _citation(hit, highlights.get(i) or _fallback_highlight(hit)) for i, hit in enumerate(result.hits[:k])
         ]
-        if best is None:
+        if not chosen:
             answer = citations[0].highlight or citations[0].text
         else:
-            lines = [with_short_successor(result.hits[best.hit_index], best.sentence)]
-            lines += self._other_asks(question, best.sentence, citations, k)
+            lines = answer_lines(result.hits, chosen)
+            lines += self._other_asks(question, {c.sentence for c in chosen}, citations, k)
             answer = "\n".join(lines)
         return Answer(question, True, answer, citations, result.truncated, confidence)
 
-    def _other_asks(self, question: str, answered: str, citations: list[Citation], k: int) -> list[str]:
+    def _other_asks(self, question: str, answered: set[str], citations: list[Citation], k: int) -> list[str]:
         """For a question that asks two things ("…有什么新做法？…希望形成什么常态？"), each one's sentence.
 
         The sentence chosen for the whole question usually answers one of the asks; each ask is
@@ -148,7 +151,7 @@ class Assistant:
         asks = separate_asks(question)
         if len(asks) < 2 or len(citations) < 2:
             return []
-        lines, given = [], {answered}
+        lines, given = [], set(answered)
         for ask, vector in zip(asks, self.encoder.encode_queries([cut_query(a)[0] for a in asks])):
             own = self.search(ask, vector, k)
             if not own.hits or self.scope.probability(own, self.material_knows) < self.scope.model.threshold:
@@ -163,6 +166,16 @@ class Assistant:
             given.add(pick.sentence)
             lines.append(line)
         return lines
+
+
+def answer_lines(hits: list[Hit], chosen: list[Candidate]) -> list[str]:
+    """The chosen sentences (a short one with the next along), best first, none repeating another."""
+    lines: list[str] = []
+    for c in chosen:
+        line = with_short_successor(hits[c.hit_index], c.sentence)
+        if not any(line in given or given in line for given in lines):
+            lines.append(line)
+    return lines
 
 
 def term_overlap(question: str, text: str) -> float:
@@ -228,4 +241,27 @@ def _listed(listing: Enumeration, hits: list[Hit], k: int) -> tuple[str, list[Ci
             citations.append(_citation(hit, _fallback_highlight(hit)))
     lines = [listing.lead] if listing.lead else []
     lines += [f"{item.text}[{number[item.passage.passage_id]}]" for item in listing.items]
+    return "\n".join(lines), citations
+
+
+def _detailed(details: list[tuple[Item, Passage, str]], hits: list[Hit], k: int) -> tuple[str, list[Citation]]:
+    """Each pointed part's heading, then its sentence that answers, each marked with its citation.
+
+    A passage holding an answering sentence is highlighted at that sentence, else at the heading.
+    """
+    scores = {hit.passage.passage_id: hit.score for hit in hits}
+    cited: dict[str, Citation] = {}
+    lines = []
+    for item, passage, sentence in details:
+        for holder, line in ((item.passage, item.text), (passage, sentence)):
+            if holder.passage_id not in cited or holder is passage:
+                cited[holder.passage_id] = _cite(holder, scores.get(holder.passage_id, 0.0), line)
+            number = list(cited).index(holder.passage_id) + 1
+            lines.append(f"{line}[{number}]")
+    citations = list(cited.values())
+    for hit in hits:
+        if len(citations) >= max(k, len(cited)):
+            break
+        if hit.passage.passage_id not in cited:
+            citations.append(_citation(hit, _fallback_highlight(hit)))
     return "\n".join(lines), citations

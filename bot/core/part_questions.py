@@ -15,12 +15,15 @@ from collections.abc import Callable
 from bot.core.enumerations import (
     NUMERALS,
     Enumeration,
+    Item,
     asks_for_parts,
     names_every_item,
     numeral_value,
     stated_count,
 )
 from corpus.model import Passage
+from index.hybrid import passage_sentences
+from index.tokens import content_terms, normalize
 
 # "第二部分", "第三个", "第2点", "最后一个": an item of a list. 条/章/节 name a law's articles and
 # chapters, which retrieval finds by their own headings.
@@ -119,3 +122,62 @@ def _counts_parts(question: str, parts: Enumeration) -> bool:
 
 
 _QUOTES = re.compile(r"[“”\"'‘’「」]")
+
+# Words that ask what a part is about ("第二部分主要针对哪些问题", "最后一部分讲了什么"): the
+# heading answers those. Any other word of the question that the part's body holds asks inside it.
+_ABOUT_A_PART = frozenset("讲话 书记 讲 讲了 主要 针对 内容 标题 主题 问题 关于 围绕 谈 说 分别 部分 最后".split())
+_OPENING = re.compile(r"开头|开篇|一开始|开始|首先")
+_CLOSING = re.compile(r"结尾|收尾|末尾|结束时|最后一句|最后一段")
+
+
+def part_details(question: str, pointed: Enumeration, passages: list[Passage]) -> list[tuple[Item, Passage, str]]:
+    """For a question asking *inside* the pointed parts, each part's sentence that answers it.
+
+    Why: "第四部分开头引用了哪句话来讲团结？" or "第二部分的标识设计…" ask for a sentence of the
+    part, not its heading. Each pointed part is read with the words between its pointer and the
+    next one; the part's sentence holding most of them (IDF-weighted; the earliest on a tie) is
+    its answer; a question about the part's opening (开头, 一开始) reads the part's first passage
+    only, one about its close (结尾, 收尾) the last passage, taking the last sentence on a tie. Empty when the question asks about the parts themselves.
+    """
+    if pointed.kind != "parts":
+        return []
+    spans = sorted(m.span() for m in [*_ORDINAL.finditer(question), *_LAST.finditer(question)])
+    rest = question
+    for start, end in reversed(spans):
+        rest = rest[:start] + " " + rest[end:]
+    # Each pointer's own words run to the next pointer ("第二部分的标识设计和第三部分的创建品牌").
+    segments = [question[end : next_start] for (_, end), (next_start, _) in zip(spans, [*spans[1:], (len(question), 0)])]
+    if len(segments) != len(pointed.items):
+        segments = [rest] * len(pointed.items)
+    found = []
+    for item, segment in zip(pointed.items, segments):
+        body = sorted(
+            (p for p in passages if p.doc_id == item.passage.doc_id and p.section == item.passage.section),
+            key=lambda p: p.start,
+        )
+        closing, opening = bool(_CLOSING.search(question)), bool(_OPENING.search(question))
+        if closing or opening:  # asks how the part opens or closes: inside it, whatever the words
+            body = body[-1:] if closing else body[:1]
+        heading, text = normalize(item.text), normalize("".join(p.text for p in body))
+        asked = [t for t in content_terms(rest) if t not in _ABOUT_A_PART and t not in heading]
+        if not (closing or opening or any(t in text for t in asked)):
+            return []
+        found.append(_best_sentence(segment if content_terms(segment) else rest, item, body, closing))
+    return found
+
+
+def _best_sentence(words: str, item: Item, body: list[Passage], latest: bool) -> tuple[Item, Passage, str]:
+    """The body sentence (not the heading) holding most of `words`, IDF-weighted.
+
+    On a tie the earliest, or with `latest` (a question about how the part ends) the last.
+    """
+    terms = content_terms(words)
+    best: tuple[float, Passage, str] = (-1.0, item.passage, item.text)
+    for passage in body:
+        for sentence in passage_sentences(passage):
+            if sentence in item.text or item.text in sentence:
+                continue
+            held = sum(w for t, w in terms.items() if t in normalize(sentence))
+            if held > best[0] or (latest and held == best[0]):
+                best = (held, passage, sentence)
+    return item, best[1], best[2]
