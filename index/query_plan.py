@@ -35,6 +35,7 @@ _LAST = re.compile(rf"最后(?:一)?({_UNITS})")
 _START = re.compile(r"开头|开篇|开场|一开始|开始时|开宗明义|头一句|起首")
 _END = re.compile(r"结尾|结束语|末尾|收尾|结束时|结语|最后")
 _LATIN = re.compile(r"[a-z]")
+_LAST_WORD = re.compile(r"[a-z]+$")
 # Asking for the parts as a whole: how many there are, which they are, how the text is built.
 # Asking what a term means: laws answer that in a definition (本法所称…是指…).
 # Words for "what matters most" (最重要, 主线 …): the passage that says its 最重要的就是… answers,
@@ -81,7 +82,26 @@ def glossary() -> list[tuple[re.Pattern[str], str]]:
             english, chinese = line.split("\t", 1)
             rows.append((english.strip().lower(), chinese.strip()))
     rows.sort(key=lambda row: -len(row[0]))
-    return [(re.compile(rf"\b{re.escape(e)}\b"), c) for e, c in rows]
+    return [(phrase_pattern(e), c) for e, c in rows]
+
+
+def phrase_pattern(english: str) -> re.Pattern[str]:
+    """The phrase with its last word also in the plural and the -ing form.
+
+    Why: a row is written once ("martyr", "interpret"), questions say "martyrs' names",
+    "interpreting the regulations"; -ed forms are left out (called ≠ call → 号召).
+    """
+    last = _LAST_WORD.search(english)
+    if last is None or len(last.group()) < 3:
+        return re.compile(rf"\b{re.escape(english)}s?\b")
+    head, word = english[: last.start()], last.group()
+    if word[-1] == "y" and word[-2] not in "aeiou":
+        stem, endings = word[:-1], "(?:y|ies|ying)"
+    elif word[-1] == "e" and word[-2] != "e":
+        stem, endings = word[:-1], "(?:e|es|ing)"
+    else:
+        stem, endings = word, "(?:s|es|ing)?"
+    return re.compile(rf"\b{re.escape(head + stem)}{endings}\b")
 
 
 def translate(text: str) -> str:
