@@ -35,8 +35,12 @@ _LAST = re.compile(rf"最后(?:一)?({_UNITS})")
 _START = re.compile(r"开头|开篇|开场|一开始|开始时|开宗明义|头一句|起首")
 _END = re.compile(r"结尾|结束语|末尾|收尾|结束时|结语|最后")
 _LATIN = re.compile(r"[a-z]")
+_LAST_WORD = re.compile(r"[a-z]+$")
 # Asking for the parts as a whole: how many there are, which they are, how the text is built.
 # Asking what a term means: laws answer that in a definition (本法所称…是指…).
+# Words for "what matters most" (最重要, 主线 …): the passage that says its 最重要的就是… answers,
+# however many other words of the question a neighbouring passage repeats.
+_FOCUS = re.compile(r"最重要|最关键|最根本|最核心|首要|核心|主线|重中之重")
 _ASKS_DEFINITION = re.compile(r"指什么|指哪些|指的是|是指|什么意思|含义|定义|所称|所说的.{1,12}指")
 _PARTS_OVERVIEW = re.compile(r"(?:几|哪几|哪些)个?大?部分|分(?:为|成)?几个?部分|几大块|(?:整体|总体|行文)结构")
 
@@ -50,6 +54,7 @@ class QueryPlan:
     position: str = ""  # "start", "end" or ""
     parts_overview: bool = False  # asks how many / which numbered parts (讲话分几个部分？)
     definition: bool = False  # asks what a term means (“散居少数民族”指哪些人？)
+    focus: tuple[str, ...] = ()  # asks what matters most (最重要, 主线 …)
 
     @property
     def ordinal(self) -> tuple[str, int] | None:
@@ -77,7 +82,26 @@ def glossary() -> list[tuple[re.Pattern[str], str]]:
             english, chinese = line.split("\t", 1)
             rows.append((english.strip().lower(), chinese.strip()))
     rows.sort(key=lambda row: -len(row[0]))
-    return [(re.compile(rf"\b{re.escape(e)}\b"), c) for e, c in rows]
+    return [(phrase_pattern(e), c) for e, c in rows]
+
+
+def phrase_pattern(english: str) -> re.Pattern[str]:
+    """The phrase with its last word also in the plural and the -ing form.
+
+    Why: a row is written once ("martyr", "interpret"), questions say "martyrs' names",
+    "interpreting the regulations"; -ed forms are left out (called ≠ call → 号召).
+    """
+    last = _LAST_WORD.search(english)
+    if last is None or len(last.group()) < 3:
+        return re.compile(rf"\b{re.escape(english)}s?\b")
+    head, word = english[: last.start()], last.group()
+    if word[-1] == "y" and word[-2] not in "aeiou":
+        stem, endings = word[:-1], "(?:y|ies|ying)"
+    elif word[-1] == "e" and word[-2] != "e":
+        stem, endings = word[:-1], "(?:e|es|ing)"
+    else:
+        stem, endings = word, "(?:s|es|ing)?"
+    return re.compile(rf"\b{re.escape(head + stem)}{endings}\b")
 
 
 def translate(text: str) -> str:
@@ -114,6 +138,7 @@ def plan_query(query: str, structure: DocumentStructure) -> QueryPlan:
         position=position_of(cued),
         parts_overview=bool(_PARTS_OVERVIEW.search(cued)),
         definition=bool(_ASKS_DEFINITION.search(text)),
+        focus=tuple(dict.fromkeys(_FOCUS.findall(text))),
     )
 
 

@@ -64,6 +64,12 @@ def test_every_unit_a_question_points_at_is_read(structure: DocumentStructure) -
     assert plan_query("讲话 第 四 部分 讲了 什么", structure).ordinals == (("部分", 4),)  # typed with spaces
 
 
+def test_what_matters_most_is_read(structure: DocumentStructure) -> None:
+    assert plan_query("创建工作最重要的是什么？", structure).focus == ("最重要",)
+    assert plan_query("这次学习围绕哪条主线？", structure).focus == ("主线",)
+    assert plan_query("创建工作包括哪些方面？", structure).focus == ()
+
+
 def test_asking_for_the_parts_as_a_whole_points_at_the_part_openings(structure, passages) -> None:
     assert plan_query("讲话分几个部分？", structure).parts_overview
     assert plan_query("书记的讲话包括哪几个部分", structure).parts_overview
@@ -101,3 +107,21 @@ def test_short_forms_and_english_are_put_in_the_materials_words(structure: Docum
     assert plan_query("民族团结进步示范县", structure).expansion.count("民族团结进步") >= 1
     assert plan_query("今天天气怎么样", structure) == plan_query("今天天气怎么样", structure)
     assert plan_query("今天天气怎么样", structure).named_docs == frozenset()
+
+
+def test_the_laws_terms_are_translated(structure: DocumentStructure) -> None:
+    martyrs = plan_query(
+        "Is a company allowed to use a martyr's name or picture in its trademark or ads?", structure
+    )
+    assert {"英雄烈士", "肖像", "商标"} <= set(martyrs.translation.split())
+    township = plan_query(
+        "Which department is responsible for interpreting the regulations on ethnic townships?", structure
+    )
+    assert "解释" in township.translation.split()  # -ing form of "interpret"
+    assert doc_number(structure, "民族乡行政工作条例") in township.named_docs  # plural of the title's row
+
+
+def test_a_shared_word_carries_the_laws_sense_as_well_as_the_speechs(structure: DocumentStructure) -> None:
+    law = plan_query("Whom should people report terrorist activities to?", structure).translation.split()
+    assert {"举报", "报告", "通报"} <= set(law) and {"人民", "公民", "群众"} <= set(law)
+    assert "号召" not in plan_query("What is the law called?", structure).translation  # -ed forms stay out
