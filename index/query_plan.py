@@ -38,6 +38,9 @@ _LATIN = re.compile(r"[a-z]")
 _LAST_WORD = re.compile(r"[a-z]+$")
 # Asking for the parts as a whole: how many there are, which they are, how the text is built.
 # Asking what a term means: laws answer that in a definition (本法所称…是指…).
+# Words for "what matters most" (最重要, 主线 …): the passage that says its 最重要的就是… answers,
+# however many other words of the question a neighbouring passage repeats.
+_FOCUS = re.compile(r"最重要|最关键|最根本|最核心|首要|核心|主线|重中之重")
 _ASKS_DEFINITION = re.compile(r"指什么|指哪些|指的是|是指|什么意思|含义|定义|所称|所说的.{1,12}指")
 _PARTS_OVERVIEW = re.compile(r"(?:几|哪几|哪些)个?大?部分|分(?:为|成)?几个?部分|几大块|(?:整体|总体|行文)结构")
 
@@ -51,6 +54,7 @@ class QueryPlan:
     position: str = ""  # "start", "end" or ""
     parts_overview: bool = False  # asks how many / which numbered parts (讲话分几个部分？)
     definition: bool = False  # asks what a term means (“散居少数民族”指哪些人？)
+    focus: tuple[str, ...] = ()  # asks what matters most (最重要, 主线 …)
 
     @property
     def ordinal(self) -> tuple[str, int] | None:
@@ -134,6 +138,7 @@ def plan_query(query: str, structure: DocumentStructure) -> QueryPlan:
         position=position_of(cued),
         parts_overview=bool(_PARTS_OVERVIEW.search(cued)),
         definition=bool(_ASKS_DEFINITION.search(text)),
+        focus=tuple(dict.fromkeys(_FOCUS.findall(text))),
     )
 
 

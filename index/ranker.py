@@ -39,6 +39,7 @@ FEATURES = (
     "log_length",
     "definition_match",  # holds a definition (所称, 是指) when the question asks what a term means
     "speech_doc",  # the passage is in a speech (the core text members ask about), named or not
+    "focus_match",  # says what matters most in the question's own word (最重要的就是…)
 )
 ANSWER_CHECK_TOP = 10  # candidates (by fusion) checked for an answer of the asked kind
 # (question, passage texts) → per text: holds an answer of the kind asked, next to its words.
@@ -153,5 +154,6 @@ def cue_features(
         "part_overview": overview,
         "definition_match": definition,
         "speech_doc": np.array([speech[d] for d in docs.tolist()], np.float32),
+        "focus_match": np.array([any(w in t for w in plan.focus) for t in texts], np.float32),
         "log_length": np.log1p([len(t) for t in texts]).astype(np.float32) - 5.0,
     }

@@ -89,6 +89,11 @@ def test_answer_is_the_sentence_with_the_question_focus(assistant) -> None:
     assert answer.found
     assert "最重要的就是讲团结" in answer.answer
     assert all(any(line in c.text for c in answer.citations) for line in answer.answer.splitlines())  # verbatim
+    # Worded so that another passage repeats more of the question ("创建工作" is all over part two):
+    # the passage that says what matters most still comes first (the ranker's focus cue).
+    answer = assistant.ask("创建工作最重要的是什么？")
+    assert "最重要的就是讲团结" in answer.citations[0].text
+    assert answer.answer.splitlines()[0].startswith("开展民族团结进步创建,最重要的就是讲团结")
 
 
 @pytest.mark.parametrize("question", ["争创示范县，讲话提出要坚持哪几个方面？", "创建民族团结进步示范县要坚持哪几个方面？"])

@@ -64,6 +64,12 @@ def test_every_unit_a_question_points_at_is_read(structure: DocumentStructure) -
     assert plan_query("讲话 第 四 部分 讲了 什么", structure).ordinals == (("部分", 4),)  # typed with spaces
 
 
+def test_what_matters_most_is_read(structure: DocumentStructure) -> None:
+    assert plan_query("创建工作最重要的是什么？", structure).focus == ("最重要",)
+    assert plan_query("这次学习围绕哪条主线？", structure).focus == ("主线",)
+    assert plan_query("创建工作包括哪些方面？", structure).focus == ()
+
+
 def test_asking_for_the_parts_as_a_whole_points_at_the_part_openings(structure, passages) -> None:
     assert plan_query("讲话分几个部分？", structure).parts_overview
     assert plan_query("书记的讲话包括哪几个部分", structure).parts_overview
