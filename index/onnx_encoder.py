@@ -41,13 +41,14 @@ class OnnxModelInfo:
     query_prompt: str
     passage_prompt: str
     pad_id: int
-    variant: str  # "int8" / "fp32": part of the parity record, not of the model identity
+    variant: str  # a recipe of index.onnx_quantize: part of the model identity unless "fp32"
     stamp: dict
 
     def identity(self, model: str) -> str:
         """The name indexes and caches record. int8 vectors rank near ties differently from
-        the reference (measured in docs/benchmarks.md), so they get a name of their own and
-        indexes built with the reference are rebuilt rather than mixed; fp32 matches exactly."""
+        the reference (measured in docs/benchmarks.md), so each recipe gets a name of its own
+        and indexes built with another encoder are rebuilt rather than mixed; fp32 matches
+        the reference exactly."""
         return model if self.variant == "fp32" else f"{model}@onnx-{self.variant}"
 
     @classmethod

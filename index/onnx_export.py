@@ -4,27 +4,27 @@ Why at set-up: the export needs torch and transformers and takes about a minute;
 graph then serves every start without them (index.onnx_encoder). Mean pooling and L2
 normalisation are part of the graph, so the runtime only tokenises and batches.
 
-Quantisation: dynamic int8 with one scale per output channel of each weight matrix; the
-parity with the sentence-transformers reference is measured by benchmarks/speed_bench.py and
-checked by tests/test_onnx_encoder.py.
+Quantisation: the recipes in index.onnx_quantize (dynamic int8, one scale per output channel
+of each weight matrix, ...); the parity with the sentence-transformers reference is measured by
+benchmarks/encoder_parity.py and checked by tests/test_onnx_encoder.py.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 import warnings
 from pathlib import Path
 
 from index.atomic import staged_directory
 from index.model_prep import PREPARED_MARKER, ModelPrepError
+from index.onnx_quantize import RECIPES, SHIPPED, quantize
 from index.query_tokenizer import split_vocabulary
 
 ONNX_CONFIG = "policybot-onnx.json"  # what the export wrote and from what (read by index.onnx_encoder)
 EXPORT_VERSION = 1  # bump when the graph or its quantisation changes: the folder is redone
 OPSET = 17
-VARIANTS = ("int8", "fp32")
+VARIANTS = tuple(RECIPES)
 
 
 def onnx_stamp(model_dir: Path, variant: str) -> dict:
@@ -36,7 +36,7 @@ def onnx_stamp(model_dir: Path, variant: str) -> dict:
     return {"source": source, "variant": variant, "export_version": EXPORT_VERSION, "opset": OPSET}
 
 
-def is_exported(model_dir: Path, onnx_dir: Path, variant: str = "int8") -> bool:
+def is_exported(model_dir: Path, onnx_dir: Path, variant: str = SHIPPED) -> bool:
     try:
         written = json.loads((onnx_dir / ONNX_CONFIG).read_text(encoding="utf-8"))
         return bool(written.get("stamp") == onnx_stamp(model_dir, variant))
@@ -44,7 +44,7 @@ def is_exported(model_dir: Path, onnx_dir: Path, variant: str = "int8") -> bool:
         return False
 
 
-def export_onnx(model_dir: Path, onnx_dir: Path, variant: str = "int8") -> Path:
+def export_onnx(model_dir: Path, onnx_dir: Path, variant: str = SHIPPED) -> Path:
     """Write the ONNX folder at `onnx_dir` unless an up-to-date one is there."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown ONNX variant {variant!r}")
@@ -54,8 +54,8 @@ def export_onnx(model_dir: Path, onnx_dir: Path, variant: str = "int8") -> Path:
         fp32 = staging / "model-fp32.onnx"
         _export_graph(model_dir, fp32)
         model_file = "model.onnx"
-        if variant == "int8":
-            _quantize(fp32, staging / model_file)
+        if RECIPES[variant].quantize:
+            quantize(fp32, staging / model_file, RECIPES[variant])
             fp32.unlink()
         else:
             fp32.rename(staging / model_file)
@@ -120,12 +120,3 @@ def _export_graph(model_dir: Path, target: Path) -> None:
             external_data=False,
         )
 
-
-def _quantize(source: Path, target: Path) -> None:
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    logging.disable(logging.WARNING)  # its advice to pre-process targets static quantisation
-    try:
-        quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True)
-    finally:
-        logging.disable(logging.NOTSET)

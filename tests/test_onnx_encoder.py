@@ -17,17 +17,11 @@ from index.encoder import load_encoder
 from index.hybrid import sentence_units
 from index.onnx_encoder import ONNX_CONFIG, open_onnx_encoder
 from index.onnx_export import export_onnx, onnx_stamp
+from index.onnx_quantize import PARITY_SAMPLES, SHIPPED
 from index.paths import DEFAULT_MODEL, prepared_model_dir, prepared_onnx_dir
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = [
-    "创建品牌的主题是什么？",
-    "坚持高位推动，解决连续性和精准性差的问题",
-    "中华人民共和国是全国各族人民共同缔造的统一的多民族国家。",
-    "What should every department do with its funds?",
-    "龍川江邊要整個坐的地方 ～ ＡＢＣ　１２３",
-    "短",
-]
+HIT_TOLERANCE = 0.05  # dense hit@1 / hit@5 of the export at most this far below the reference
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +41,7 @@ def onnx_encoder(session_settings, model_dir: Path):
 
 @pytest.mark.slow
 def test_onnx_vectors_match_the_reference(onnx_encoder, reference_encoder, passages) -> None:
-    texts = SAMPLES + [p.index_text() for p in passages[::40]]
+    texts = PARITY_SAMPLES + [p.index_text() for p in passages[::40]]
     for encode in ("encode_queries", "encode_passages"):
         ours = getattr(onnx_encoder, encode)(texts)
         reference = getattr(reference_encoder, encode)(texts)
@@ -75,15 +69,17 @@ def test_onnx_ranks_the_speech_like_the_reference(onnx_encoder, reference_encode
     sentences, offsets = sentence_units(speech)
     texts = [p.index_text() for p in speech] + sentences
     owner = np.concatenate([np.arange(len(speech)), np.repeat(np.arange(len(speech)), np.diff(offsets))])
-    rows = [json.loads(line) for line in (ROOT / "benchmarks/data/speech_qa.jsonl").open(encoding="utf-8")]
-    gold = [
-        {
-            i
-            for i, p in enumerate(speech)
-            if normalize_for_matching(r["expect"]) in normalize_for_matching(p.text)
-        }
-        for r in rows
-    ]
+    questions = [json.loads(line) for line in (ROOT / "benchmarks/data/speech_qa.jsonl").open(encoding="utf-8")]
+    speech_texts = [normalize_for_matching(p.text) for p in speech]
+
+    def holders(row: dict) -> set[int]:
+        spans = [normalize_for_matching(e) for e in row.get("expect_all") or [row["expect"]]]
+        return {i for i, text in enumerate(speech_texts) if all(span in text for span in spans)}
+
+    # A question whose spans lie in two passages has no single passage to find: left out.
+    rows = [r for r in questions if holders(r)]
+    gold = [holders(r) for r in rows]
+    assert len(rows) >= 0.9 * len(questions)
 
     def top5(encoder) -> list[list[int]]:
         # One question at a time, as `ask` encodes it: int8 activations are scaled per batch, and
@@ -93,15 +89,19 @@ def test_onnx_ranks_the_speech_like_the_reference(onnx_encoder, reference_encode
         return [list(dict.fromkeys(owner[np.argsort(-row)]))[:5] for row in scores]
 
     ours, reference = top5(onnx_encoder), top5(reference_encoder)
-    assert all(gold) and len(speech) > 10
+    assert len(speech) > 10
+    hit1 = [np.mean([t[0] in g for t, g in zip(run, gold)]) for run in (ours, reference)]
     hit5 = [np.mean([bool(set(t) & g) for t, g in zip(run, gold)]) for run in (ours, reference)]
-    assert hit5[0] >= hit5[1] - 0.05, hit5
+    # The shipped int8 measured 4.3 points of hit@5 below the reference on 187 questions; other
+    # recipes moved hit@k by ±2 points at any cosine (docs/benchmarks.md, "Parity with the reference").
+    assert hit5[0] >= hit5[1] - HIT_TOLERANCE, hit5
+    assert hit1[0] >= hit1[1] - HIT_TOLERANCE, hit1
     assert np.mean([o[0] in r[:3] for o, r in zip(ours, reference)]) >= 0.9
 
 
 def test_int8_export_has_its_own_identity(onnx_encoder, session_settings) -> None:
-    assert onnx_encoder.info.variant == "int8"
-    assert onnx_encoder.name == f"{DEFAULT_MODEL}@onnx-int8"
+    assert onnx_encoder.info.variant == SHIPPED
+    assert onnx_encoder.name == f"{DEFAULT_MODEL}@onnx-{SHIPPED}"
     s = session_settings
     assert load_encoder(s.model, s.cache_dir, backend="onnx").name == onnx_encoder.name
 
@@ -116,8 +116,8 @@ def test_missing_or_stale_export_falls_back(tmp_path: Path, model_dir: Path) -> 
         "max_tokens": 512,
         "pad_id": 1,
         "prompts": {"query": "query: ", "passage": "passage: "},
-        "variant": "int8",
-        "stamp": {**onnx_stamp(model_dir, "int8"), "export_version": 0},
+        "variant": SHIPPED,
+        "stamp": {**onnx_stamp(model_dir, SHIPPED), "export_version": 0},
     }
     (stale / ONNX_CONFIG).write_text(json.dumps(config), encoding="utf-8")
     assert open_onnx_encoder(DEFAULT_MODEL, model_dir, stale) is None
