@@ -12,8 +12,9 @@ processes on the bundled corpus:
 - cold `policybot ask` over the index it built (process start to answer printed): median of
   --runs runs, the backends alternating so that load on the machine hits both alike; peak RSS;
 - warm ask latency p50/p95 in one process over the hand-written questions;
-- with --baseline REF, cold asks of commit REF's code too (checked out beside this one), over
-  the same ONNX index, alternating with this checkout's: a before/after in one run.
+- with --baseline REF, cold asks and warm latency of commit REF's code too (checked out beside
+  this one), over the same ONNX index and this checkout's questions, cold asks alternating with
+  this checkout's: a before/after in one run.
 The machine is shared and noisy: compare backends within one run, never across runs.
 """
 
@@ -29,7 +30,6 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from math import nan
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,16 +159,23 @@ def token_counts() -> None:
         )
 
 
-def warm_worker(index: Path) -> None:
-    """Child mode: warm ask latency in this process, printed as JSON."""
+def hand_written_questions() -> list[str]:
+    """Every question of this checkout's sets, read as data (a baseline's code gets the same ones)."""
+    data = ROOT / "benchmarks" / "data"
+    names = ("speech_qa.jsonl", "policy_qa.jsonl", "out_of_scope.jsonl")
+    return [json.loads(line)["q"] for name in names for line in (data / name).read_text("utf-8").splitlines() if line]
+
+
+def warm_worker(index: Path, code_root: Path) -> None:
+    """Child mode: warm ask latency of `code_root`'s code in this process, printed as JSON."""
     import numpy as np
 
-    from benchmarks.question_sets import load_all
+    sys.path.insert(0, str(code_root))  # before any policybot import: a baseline runs its own code
     from bot.core.services import build_services
     from bot.core.settings import resolve_settings
 
     assistant = build_services(resolve_settings(), index_dir=index).assistant
-    questions = [q.q for q in load_all()]
+    questions = hand_written_questions()
     for question in questions[:5]:
         assistant.ask(question)
     times = []
@@ -179,10 +186,11 @@ def warm_worker(index: Path) -> None:
     print(json.dumps({"p50": float(np.percentile(times, 50)), "p95": float(np.percentile(times, 95))}))
 
 
-def warm(backend: str, index: Path, work: Path) -> dict[str, float]:
+def warm(label: str, index: Path, work: Path, root: Path = ROOT) -> dict[str, float]:
+    backend = label.split("@")[0]
     run = subprocess.run(
-        [sys.executable, __file__, "--warm-worker", str(index)],
-        env=environment(backend, work / f"data-{backend}"),
+        [sys.executable, __file__, "--warm-worker", str(index), "--code-root", str(root)],
+        env=environment(backend, work / f"data-{backend}", root),
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -209,12 +217,13 @@ def main() -> None:
         help="also time cold asks of commit REF's code (ONNX, over the same index), alternating",
     )
     parser.add_argument("--warm-worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--code-root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.tokens:
         token_counts()
         return
     if args.warm_worker:
-        warm_worker(args.warm_worker)
+        warm_worker(args.warm_worker, args.code_root)
         return
     backends = args.backends.split(",")
     print(f"# speed_bench {time.strftime('%Y-%m-%d %H:%M')} (load average {os.getloadavg()[0]:.1f})")
@@ -249,9 +258,10 @@ def main() -> None:
                 roots[label] = stack.enter_context(checkout(args.baseline, work))
                 indexes[label] = indexes["onnx"]
             colds = cold_asks(indexes, work, args.runs, roots)
+            latencies = {label: warm(label, indexes[label], work, roots.get(label, ROOT)) for label in indexes}
         for label in indexes:
             walls, cpus, peak = colds[label]
-            latency = warm(label, indexes[label], work) if label in backends else {"p50": nan, "p95": nan}
+            latency = latencies[label]
             print(
                 f"| {label} | {statistics.median(walls):.2f} | {min(walls):.2f} | {max(walls):.2f} | "
                 f"{statistics.median(cpus):.2f} | {peak:.0f} | {latency['p50']:.1f} | {latency['p95']:.1f} |",
