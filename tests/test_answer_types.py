@@ -105,3 +105,16 @@ def test_a_calendar_year_counts_nothing() -> None:
     assert not holds_answer(asked, "2021年,我县成功创建为全省民族团结进步示范县。")
     assert holds_answer(asked, "全县总人口25万人。")
     assert holds_answer(asked_kind("这项工作搞了多少年？"), "从2015年起搞了8年。")
+
+
+def test_tags_read_block_by_block_equal_the_whole_text_s() -> None:
+    from bot.core.answer_types import posseg, tagged
+
+    for text in [
+        "2021年,我县成功创建为全省民族团结进步示范县,为创建国家级示范县打下了一定基础。",
+        "由**任组长,**、**、**、**4位同志任副组长的工作推进组。",
+        "龙泉广场3月9日 ABC-12.5% 你好！！GDP是多少？",
+        "第十二条 新闻媒体应当积极开展对国歌的宣传，普及国歌奏唱礼仪知识。",
+        "",
+    ]:
+        assert tagged(text) == tuple((w.word, w.flag) for w in posseg().cut(text))
