@@ -29,6 +29,7 @@ from bot.core.answer_types import (
     PLACE,
     QUANTITY,
     REASON,
+    Asked,
     asked_kind,
     holds_answer,
     holds_answer_near,
@@ -107,11 +108,7 @@ def answer_far(result: SearchResult) -> float:
     names no township beside them. Questions of other kinds, or with nothing to anchor on, get 0.
     """
     asked = asked_kind(result.query)
-    if not asked.checkable:
-        return 0.0
-    texts = [hit.passage.text for hit in result.hits[:3]]
-    near = holds_answer_near(asked, result.query, texts)
-    return 1.0 if near is False else 0.0
+    return _nothing_near(asked, result) if asked.checkable else 0.0
 
 
 def reason_far(result: SearchResult) -> float:
@@ -121,10 +118,13 @@ def reason_far(result: SearchResult) -> float:
     出口？"); a fitted weight, not a rule, as the speech often gives its reasons without a cue word.
     """
     asked = asked_kind(result.query)
-    if asked.kind != REASON:
-        return 0.0
-    near = holds_answer_near(asked, result.query, [hit.passage.text for hit in result.hits[:3]])
-    return 1.0 if near is False else 0.0
+    return _nothing_near(asked, result) if asked.kind == REASON else 0.0
+
+
+def _nothing_near(asked: Asked, result: SearchResult) -> float:
+    """1 when the three best passages hold no answer of the asked kind beside the question's words."""
+    texts = [hit.passage.text for hit in result.hits[:3]]
+    return 1.0 if holds_answer_near(asked, result.query, texts) is False else 0.0
 
 
 # Markup and entities a user may paste (<b>, &amp;) are not words of a question.
