@@ -23,6 +23,7 @@ import numpy as np
 from bot.core.answer_types import METHOD, REASON, REASON_CUES, Asked, asked_kind, holds_answer
 from index.hybrid import Hit, HybridIndex, passage_sentences
 from index.query_plan import translate
+from index.ranker import bigram_overlap
 from index.tokens import bigrams, content_terms, normalize
 
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
@@ -107,7 +108,7 @@ def candidates(
                 "passage": max(hit.score - top_score, -3.0),
                 "first": 1.0 if rank == 0 else 0.0,
                 "words": sum(w for t, w in terms.items() if t in s) / total,
-                "pairs": len(pairs & set(bigrams(s))) / len(pairs) if pairs else 0.0,
+                "pairs": bigram_overlap(pairs, set(bigrams(s))),
                 "focus": sum(1 for w in focus if w in s) / len(focus) if focus else 0.0,
                 "kind": _kind_match(asked, sentence),
                 "length": math.log(len(sentence)),

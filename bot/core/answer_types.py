@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.jieba_dictionary import posseg
+from index.ranker import bigram_overlap
 from index.tokens import bigrams, normalize
 
 QUANTITY, DATE, PERSON, PLACE, LIST, REASON, METHOD = (
@@ -169,8 +170,7 @@ def holds_answer(asked: Asked, text: str) -> bool:
 
 def _mentions(noun: str, text: str) -> bool:
     """Most of the noun's character pairs occur in `text` (村民联名 in "村民…联名")."""
-    pairs = set(bigrams(noun))
-    return len(pairs & set(bigrams(text))) * 2 >= len(pairs)
+    return bigram_overlap(set(bigrams(noun)), set(bigrams(text))) >= 0.5
 
 
 def _is_year(asked: Asked, number: str) -> bool:
