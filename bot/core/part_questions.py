@@ -149,17 +149,18 @@ def part_details(question: str, pointed: Enumeration, passages: list[Passage]) -
     segments = [question[end : next_start] for (_, end), (next_start, _) in zip(spans, [*spans[1:], (len(question), 0)])]
     if len(segments) != len(pointed.items):
         segments = [rest] * len(pointed.items)
+    closing, opening = bool(_CLOSING.search(question)), bool(_OPENING.search(question))
+    terms = [t for t in content_terms(rest) if t not in _ABOUT_A_PART]
     found = []
     for item, segment in zip(pointed.items, segments):
         body = sorted(
             (p for p in passages if p.doc_id == item.passage.doc_id and p.section == item.passage.section),
             key=lambda p: p.start,
         )
-        closing, opening = bool(_CLOSING.search(question)), bool(_OPENING.search(question))
         if closing or opening:  # asks how the part opens or closes: inside it, whatever the words
             body = body[-1:] if closing else body[:1]
         heading, text = normalize(item.text), normalize("".join(p.text for p in body))
-        asked = [t for t in content_terms(rest) if t not in _ABOUT_A_PART and t not in heading]
+        asked = [t for t in terms if t not in heading]
         if not (closing or opening or any(t in text for t in asked)):
             return []
         found.append(_best_sentence(segment if content_terms(segment) else rest, item, body, closing))
