@@ -54,7 +54,7 @@ MASSES = tuple(round(0.05 * i, 2) for i in range(0, 20))  # 0 = always the singl
 def answer_ok(question: Question, hits, found: list[Candidate], model: AnswerModel, mass: float) -> tuple[bool, int]:
     """Does the answer `ask` would give (the likely sentences) hold every span; and its length."""
     text = "\n".join(answer_lines(hits, likely(model, found, mass)))
-    return all(e in text for e in question.expects), len(text)
+    return question.answered_by(text), len(text)
 
 
 def main() -> int:
@@ -72,7 +72,7 @@ def main() -> int:
             continue
         answers = [answer_lines(result.hits, [c])[0] for c in found]
         x = np.array([[c.features[f] for f in FEATURES] for c in found])
-        y = np.array([all(e in a for e in question.expects) for a in answers], dtype=float)
+        y = np.array([question.answered_by(a) for a in answers], dtype=float)
         groups.append((question, x, y, answers))
         searched.append((question, result.hits, found))
     scale = np.vstack([x for _, x, _, _ in groups]).std(axis=0) + 1e-9
@@ -96,14 +96,14 @@ def main() -> int:
     print("weights:", dict(zip(FEATURES, np.round(beta, 3))), f"mass {best_mass} -> {MODEL_FILE}")
     print("\n| split | source | n | reachable | previous model | fitted model | fitted, likely sentences |")
     print("|---|---|---|---|---|---|---|")
-    likely_ok = {q.line * 2 + (q.source == "speech"): answer_ok(q, h, f, fitted, fitted.mass)[0] for q, h, f in searched}
+    likely_ok = {q: answer_ok(q, h, f, fitted, fitted.mass)[0] for q, h, f in searched}
     for split in ("dev", "test"):
         for source in ("speech", "policy"):
             rows = [g for g in groups if g[0].split == split and (g[0].source == "speech") == (source == "speech")]
             reach = np.mean([y.any() for _, _, y, _ in rows])
             before = np.mean([y[int(np.argmax(x @ np.array(old.weights)))] for _, x, y, _ in rows])
             after = np.mean([y[int(np.argmax(x @ beta))] for _, x, y, _ in rows])
-            sentences = np.mean([likely_ok[q.line * 2 + (q.source == "speech")] for q, _, _, _ in rows])
+            sentences = np.mean([likely_ok[q] for q, _, _, _ in rows])
             print(f"| {split} | {source} | {len(rows)} | {reach:.3f} | {before:.3f} | {after:.3f} | {sentences:.3f} |")
     return 0
 

@@ -98,7 +98,8 @@ def main() -> int:
     veto = float(margin[dev & (y == 1)].max()) + 0.01
     p = 1 / (1 + np.exp(-(beta[0] + ((x - mean) / scale) @ beta[1:])))
     p[margin >= veto] = 0.0
-    p[vetoed | np.array([too_few_words(o.question.q) for o in outcomes])] = 0.0  # as `ask` decides
+    ruled = vetoed | np.array([too_few_words(o.question.q) for o in outcomes])  # rejected by rule
+    p[ruled] = 0.0  # as `ask` decides
     # The limit holds for the speech and for the policies separately (issue 2 sets it on the
     # speech), so one set's easy questions cannot hide the other's rejections.
     source = np.array([o.question.source == "speech" for o in outcomes])
@@ -126,10 +127,9 @@ def main() -> int:
             f"({int(np.sum(p[outside] < threshold))}/{int(outside.sum())})"
         )
     if args.cv_without:
-        ruled = (vetoed | np.array([too_few_words(o.question.q) for o in outcomes]))[dev]
         kept = [i for i, name in enumerate(FEATURES) if name != args.cv_without]
         for label, columns in (("all features", list(range(len(FEATURES)))), (f"without {args.cv_without}", kept)):
-            rejected, wrongly = cross_validated(x[dev][:, columns], y[dev], ruled, args.max_false_reject, args.l2)
+            rejected, wrongly = cross_validated(x[dev][:, columns], y[dev], ruled[dev], args.max_false_reject, args.l2)
             print(f"dev five-fold ×20, {label}: out-of-scope rejected {rejected:.3f}, in-scope rejected {wrongly:.3f}")
     kinds = sorted({o.question.kind for o in outcomes if not o.question.in_scope})
     print("out of scope rejected by kind (dev | test):")

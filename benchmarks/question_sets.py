@@ -33,6 +33,10 @@ class Question:
     def expects(self) -> tuple[str, ...]:
         return self.expect_all or ((self.expect,) if self.expect else ())
 
+    def answered_by(self, text: str) -> bool:
+        """`text` holds every expected span (answer accuracy)."""
+        return all(e in text for e in self.expects)
+
 
 def _read(name: str) -> list[tuple[int, dict]]:
     with open(DATA / name, encoding="utf-8") as handle:
@@ -84,7 +88,7 @@ class Outcome:
     @property
     def answer_ok(self) -> bool:
         """The answer given holds every expected span (in-scope questions only)."""
-        return self.found and all(e in self.answer for e in self.question.expects)
+        return self.found and self.question.answered_by(self.answer)
 
 
 def run(assistant, questions: list[Question], answers: bool = True) -> list[Outcome]:

@@ -159,23 +159,18 @@ def token_counts() -> None:
         )
 
 
-def hand_written_questions() -> list[str]:
-    """Every question of this checkout's sets, read as data (a baseline's code gets the same ones)."""
-    data = ROOT / "benchmarks" / "data"
-    names = ("speech_qa.jsonl", "policy_qa.jsonl", "out_of_scope.jsonl")
-    return [json.loads(line)["q"] for name in names for line in (data / name).read_text("utf-8").splitlines() if line]
-
-
 def warm_worker(index: Path, code_root: Path) -> None:
     """Child mode: warm ask latency of `code_root`'s code in this process, printed as JSON."""
     import numpy as np
 
+    from benchmarks.question_sets import load_all  # this checkout's questions, for either code
+
+    questions = [q.q for q in load_all()]
     sys.path.insert(0, str(code_root))  # before any policybot import: a baseline runs its own code
     from bot.core.services import build_services
     from bot.core.settings import resolve_settings
 
     assistant = build_services(resolve_settings(), index_dir=index).assistant
-    questions = hand_written_questions()
     for question in questions[:5]:
         assistant.ask(question)
     times = []
