@@ -20,7 +20,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.question_sets import load_all, run  # noqa: E402
-from bot.core.scope import FEATURES, MODEL_FILE, ScopeModel, too_few_words  # noqa: E402
+from bot.core.scope import FEATURES, MODEL_FILE, ScopeModel, ruled_out  # noqa: E402
 from bot.core.services import build_services  # noqa: E402
 from bot.core.settings import resolve_settings  # noqa: E402
 
@@ -98,7 +98,7 @@ def main() -> int:
     veto = float(margin[dev & (y == 1)].max()) + 0.01
     p = 1 / (1 + np.exp(-(beta[0] + ((x - mean) / scale) @ beta[1:])))
     p[margin >= veto] = 0.0
-    ruled = vetoed | np.array([too_few_words(o.question.q) for o in outcomes])  # rejected by rule
+    ruled = np.array([ruled_out(o.question.q, o.features) for o in outcomes])  # rejected by rule
     p[ruled] = 0.0  # as `ask` decides
     # The limit holds for the speech and for the policies separately (issue 2 sets it on the
     # speech), so one set's easy questions cannot hide the other's rejections.

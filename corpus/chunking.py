@@ -114,6 +114,17 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in pieces if p]
 
 
+# A line that is only a short bracketed editor's note ("(——待完毕)" where a transcript leaves out
+# another speaker's words, "（掌声）") belongs to no sentence: it would open the next one.
+_NOTE_LINE = re.compile(r"^[ \t]*[(（][^()（）\n\d]{0,12}[)）][ \t]*$", re.M)
+
+
+def spoken_sentences(text: str) -> list[str]:
+    """The sentences of a text (stripped), split where an editor's note line stands, without it."""
+    pieces = (piece.strip() for sentence in split_sentences(text) for piece in _NOTE_LINE.split(sentence))
+    return [piece for piece in pieces if piece]
+
+
 def chunk_document(doc: Document) -> list[Passage]:
     """Cut a document into citable passages along its own structure."""
     lines = _lines(doc.text)

@@ -13,7 +13,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from corpus.chunking import split_sentences
+from corpus.chunking import spoken_sentences
 from corpus.model import Passage
 from index.embedding_cache import EmbeddingCache
 from index.encoder import MAX_QUERY_CHARS, Encoder
@@ -340,8 +340,7 @@ def passage_sentences(passage: Passage) -> list[str]:
 @lru_cache(maxsize=16384)
 def _sentences_of(text: str) -> tuple[str, ...]:
     """Split once per text: every question reads the sentences of ~100 candidate passages."""
-    sentences = (s.strip() for s in split_sentences(text))
-    return tuple(s for s in sentences if len(s) >= MIN_SENTENCE_CHARS)
+    return tuple(s for s in spoken_sentences(text) if len(s) >= MIN_SENTENCE_CHARS)
 
 
 def sentence_units(passages: list[Passage]) -> tuple[list[str], np.ndarray]:

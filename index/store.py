@@ -25,7 +25,7 @@ from index.hybrid import DenseStats, HybridIndex
 from index.keywords import KeywordIndex
 from index.vectors import VectorIndex
 
-FORMAT = 2
+FORMAT = 3  # 3: sentences split where an editor's note line stands (sentence vectors differ)
 REBUILD_HINT = (
     "请运行 `policybot index build --out <目录>` 重新构建索引（内置语料的索引会在下次提问时自动重建）。"
 )

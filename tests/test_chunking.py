@@ -7,7 +7,7 @@ import re
 import pytest
 
 from corpus.bundled import BUNDLED_DIR
-from corpus.chunking import MAX_CHARS, chunk_document, split_sentences
+from corpus.chunking import MAX_CHARS, chunk_document, split_sentences, spoken_sentences
 from corpus.loaders import load_corpus_dir, load_document
 from corpus.model import Document
 
@@ -109,6 +109,11 @@ def test_plain_text_without_structure_is_numbered_by_paragraph() -> None:
     )
     passages = chunk_document(Document("p", "普通文本", text, "p.txt"))
     assert [p.location for p in passages] == ["正文 第1段", "正文 第2段", "正文 第3段"]
+
+
+def test_spoken_sentences_leave_out_editor_s_notes() -> None:
+    text = "首先,请*同志发言。\n(——待完毕)\n接下来,请*同志发言。\n（掌声）\n（一）第一项。"
+    assert spoken_sentences(text) == ["首先,请*同志发言。", "接下来,请*同志发言。", "（一）第一项。"]
 
 
 def test_split_sentences_keeps_every_character() -> None:

@@ -196,6 +196,6 @@ def with_short_successor(hit: Hit, sentence: str) -> str:
     text = hit.passage.text
     start = text.find(sentence)
     end = text.find(sentences[index + 1], start + len(sentence))
-    if start < 0 or end < 0:
-        return sentence
+    if start < 0 or end < 0 or text[start + len(sentence) : end].strip():
+        return sentence  # not next along: an editor's note ("(——待完毕)") stands between
     return text[start : end + len(sentences[index + 1])].strip()

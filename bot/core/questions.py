@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
 MAX_QUESTION_CHARS = 10_000  # longer input is cut here; the encoder reads far less anyway
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# Markup pasted from a web page or a chat client is not part of what is asked: HTML tags, Markdown
+# links (their text stays), bare links, emphasis and code marks around text, heading/quote/list
+# marks at a line's start. A lone "*" stays: the speech writes redacted names as "*同志".
+_MARKUP = (
+    (re.compile(r"</?[A-Za-z][^<>]*>"), " "),
+    (re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)"), r"\1"),
+    (re.compile(r"https?://\S+|www\.\S+"), " "),
+    (re.compile(r"(\*\*|~~|`+)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"(?<![A-Za-z0-9])(__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![A-Za-z0-9])"), r"\2"),
+    (re.compile(r"^\s*(?:(?:#{1,6}|>+|[-+*]|\d+[.)])\s+)+", re.M), ""),
+)
 
 
 class QuestionError(ValueError):
@@ -14,8 +26,9 @@ class QuestionError(ValueError):
 
 
 def clean_question(text: str | None) -> str:
-    """Drop control and zero-width characters, fold whitespace; refuse what is left empty."""
+    """Drop markup, control and zero-width characters, fold whitespace; refuse what is left empty."""
     text = _INVISIBLE.sub("", text or "")
+    text = strip_markup(text)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = " ".join(text.split())
     if not text:
@@ -23,3 +36,11 @@ def clean_question(text: str | None) -> str:
     if not any(ch.isalnum() for ch in text):
         raise QuestionError("没有看懂这个问题，请用文字描述想了解的内容。")
     return text[:MAX_QUESTION_CHARS]
+
+
+def strip_markup(text: str) -> str:
+    """The words of a question without the HTML or Markdown around them ("<b>品牌</b>" → "品牌")."""
+    text = html.unescape(text)
+    for pattern, replacement in _MARKUP:
+        text = pattern.sub(replacement, text)
+    return text

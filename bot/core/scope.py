@@ -35,6 +35,7 @@ from bot.core.answer_types import (
     holds_answer_near,
     tagged,
 )
+from bot.core.questions import strip_markup
 from index.embedding_cache import EmbeddingCache
 from index.encoder import Encoder
 from index.hybrid import SearchResult
@@ -127,20 +128,36 @@ def _nothing_near(asked: Asked, result: SearchResult) -> float:
     return 1.0 if holds_answer_near(asked, result.query, texts) is False else 0.0
 
 
-# Markup and entities a user may paste (<b>, &amp;) are not words of a question.
-_MARKUP = re.compile(r"<[^<>]*>|&#?\w+;")
-
-
 def too_few_words(question: str) -> bool:
     """A question without Chinese needs two different words of three letters or more.
 
     Why: e5 places short junk ("asdf", "ok", "<b>&amp;") close to list-like passages with a
     confidence no real question reaches, and without Chinese there are no keywords to check it.
     """
-    text = _MARKUP.sub(" ", normalize(question))
+    text = normalize(strip_markup(question))
     if cjk_share(text) > 0:
         return False
     return len({w for w in re.findall(r"[a-z]{3,}", text) if w not in STOP_WORDS}) < 2
+
+
+BARE_TERM_CHARS = 6  # letters; the shortest dev question that is a whole sentence has 7
+
+
+def bare_unknown_term(question: str, features: dict[str, float]) -> bool:
+    """A Chinese input of a word or two that the material never uses ("粗体", "链接").
+
+    Why: e5 finds some passage for any word, and a lone keyword carries no question the model
+    could weigh; a keyword the material never uses has nothing to find. Longer questions whose
+    words are all foreign to the material are left to the model: dev has real ones ("这次换了个
+    学法 效果到底咋样").
+    """
+    letters = sum(ch.isalnum() for ch in question)
+    return features["cjk"] >= 0.5 and features["known_terms_zh"] == 0 and letters <= BARE_TERM_CHARS
+
+
+def ruled_out(question: str, features: dict[str, float]) -> bool:
+    """Rejected by a rule whatever the fitted model says (`ask` and the calibration agree on this)."""
+    return bool(features["kind_veto"]) or too_few_words(question) or bare_unknown_term(question, features)
 
 
 # jieba's tags for places, organisations, other proper names and Latin words, on words of three
@@ -252,7 +269,7 @@ class ScopeJudge:
         if not result.hits or too_few_words(result.query):
             return 0.0
         features = self.features(result, knows)
-        if features["kind_veto"]:
+        if ruled_out(result.query, features):
             return 0.0
         return self.model.probability(features)
 
