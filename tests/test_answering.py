@@ -127,6 +127,15 @@ def test_a_lone_word_of_the_material_is_still_answered(assistant, word: str) -> 
     assert assistant.ask(word).found
 
 
+def test_what_the_speech_requires_is_its_four_parts(assistant) -> None:
+    """The issue's example: asked for the speech's requirements, not a sentence about benches."""
+    answer = assistant.ask("书记在讲话中提出了哪些要求？")
+    assert answer.found
+    for heading in ("要坚持高位推动", "要坚持系统思维", "要坚持守正创新", "要坚持合力攻坚"):
+        assert heading in answer.answer
+    assert_every_line_cited(answer)
+
+
 def test_an_editor_s_note_is_no_part_of_an_answer(assistant) -> None:
     """The speech's transcript marks left-out speakers with "(——待完毕)" lines."""
     answer = assistant.ask("会议第一项议程是什么？")

@@ -42,6 +42,16 @@ def test_parts_of_the_named_document_and_items_pointed_at() -> None:
     assert part_answer("第三个原因是什么", set(), [], lists, overlap) is None  # no list at hand
 
 
+def test_what_a_whole_speech_requires_is_its_parts_a_narrower_topic_is_not() -> None:
+    lists = find_enumerations(DOC)
+    parts = document_parts(lists, {"speech"})
+    assert part_answer("书记在讲话中提出了哪些要求？", {"speech"}, [], lists, overlap) is parts
+    assert part_answer("这次讲话对创建工作部署了哪些任务", {"speech"}, [], lists, overlap) is parts
+    assert part_answer("书记对宣传部提出了哪些要求？", {"speech"}, [], lists, overlap) is None
+    assert part_answer("会上希望大家对标对表哪些部署和要求抓好落实？", {"speech"}, [], lists, overlap) is None
+    assert part_answer("提出了哪些要求？", set(), DOC, lists, overlap) is None  # which text is meant?
+
+
 def test_separate_asks_need_a_question_word_each() -> None:
     from bot.core.answer_sentences import separate_asks
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from corpus.model import Passage
+from index.tokens import content_terms
 
 NUMERALS = "一二三四五六七八九十"
 _HEADING = re.compile(rf"^([{NUMERALS}]{{1,2}})、")
@@ -147,6 +148,26 @@ LIST_CANDIDATE_HITS = 5  # an enumeration competes when one of its items is in t
 
 def asks_for_parts(question: str) -> bool:
     return bool(_ASKS_PARTS.search(question))
+
+
+# "提出了哪些要求？" about a whole speech: its numbered parts are what it asks of its audience
+# (the speech's four "要坚持…" parts). A question that names a narrower topic ("对宣传部提出了哪些要求",
+# "对标对表哪些部署") wants the sentence about that topic instead: besides the asking words, a
+# question may hold only words naming the speech, its audience or its whole subject.
+_ASKS_DIRECTIVES = re.compile(r"(?:哪些|哪几[点条项个]?|什么样的|几点|几条)(?:方面的?)?(?:要求|部署|任务|举措|措施)")
+_WHOLE_SPEECH_WORDS = re.compile(
+    r"讲话|书记|会议|会上|这次|本次|此次|中心组|学习|大家|我们|同志们|党员|领导干部|干部|全县|我县|"
+    r"创建工作|创建|工作|示范县|民族团结进步|提出|提了|作了|作出|部署|安排"
+)
+
+
+def asks_for_directives(question: str) -> bool:
+    """Asks what a whole speech requires ("书记在讲话中提出了哪些要求？"), naming no narrower topic."""
+    match = _ASKS_DIRECTIVES.search(question)
+    if not match:
+        return False
+    rest = _WHOLE_SPEECH_WORDS.sub(" ", question[: match.start()] + " " + question[match.end() :])
+    return not content_terms(rest)
 
 
 def stated_count(question: str) -> int | None:

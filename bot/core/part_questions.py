@@ -16,6 +16,7 @@ from bot.core.enumerations import (
     NUMERALS,
     Enumeration,
     Item,
+    asks_for_directives,
     asks_for_parts,
     names_every_item,
     numeral_value,
@@ -71,6 +72,8 @@ def part_answer(
     """
     parts = document_parts(enumerations, named_docs or {p.doc_id for p in hits[:1]})
     if parts is not None and named_docs and asks_for_parts(question):
+        return parts
+    if parts is not None and parts.kind == "parts" and named_docs and asks_for_directives(question):
         return parts
     pointers = ordinals(question)
     if not pointers:
