@@ -136,6 +136,16 @@ def test_what_the_speech_requires_is_its_four_parts(assistant) -> None:
     assert_every_line_cited(answer)
 
 
+def test_a_question_naming_a_law_is_answered_from_that_law_only(assistant) -> None:
+    """Other laws' 第四条 rank among the best five too; their sentences stay out of the answer."""
+    answer = assistant.ask("宪法第四条讲了什么？")
+    assert answer.found and "各民族一律平等" in answer.answer
+    constitution = [c.text for c in answer.citations if "宪法" in c.doc_title]
+    assert len(constitution) < len(answer.citations)  # the other laws are still cited below it
+    for line in answer.answer.splitlines():
+        assert any(unmarked(line) in text for text in constitution)
+
+
 def test_an_editor_s_note_is_no_part_of_an_answer(assistant) -> None:
     """The speech's transcript marks left-out speakers with "(——待完毕)" lines."""
     answer = assistant.ask("会议第一项议程是什么？")

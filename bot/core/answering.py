@@ -128,7 +128,7 @@ class Assistant:
             return Answer(question, True, text, citations, result.truncated, confidence)
         found = self.sentence_candidates(result)
         # A question asking two things gets one sentence for the whole and one per ask (_other_asks).
-        chosen = likely(self.answers, found, 0.0 if separate_asks(question) else None)
+        chosen = likely(self.answers, _from_named(found, result.hits, named), 0.0 if separate_asks(question) else None)
         highlights = _highlights(self.answers, found)
         citations = [
             _citation(hit, highlights.get(i) or _fallback_highlight(hit)) for i, hit in enumerate(result.hits[:k])
@@ -166,6 +166,18 @@ class Assistant:
             given.add(pick.sentence)
             lines.append(line)
         return lines
+
+
+def _from_named(found: list[Candidate], hits: list[Hit], named: set[str]) -> list[Candidate]:
+    """Only the named documents' sentences, when the best passage is of a document the question names.
+
+    Why: asked "宪法第四条讲了什么？", the 第四条 of two other laws also rank among the best five
+    and their sentences score alike. Whether the question really names a document is read from
+    words ("会议" in "居民会议" reads as the speech), so the best passage has to agree.
+    """
+    if not hits or hits[0].passage.doc_id not in named:
+        return found
+    return [c for c in found if hits[c.hit_index].passage.doc_id in named]
 
 
 def answer_lines(hits: list[Hit], chosen: list[Candidate]) -> list[str]:
