@@ -127,9 +127,10 @@ def test_a_lone_word_of_the_material_is_still_answered(assistant, word: str) -> 
     assert assistant.ask(word).found
 
 
-def test_what_the_speech_requires_is_its_four_parts(assistant) -> None:
-    """The issue's example: asked for the speech's requirements, not a sentence about benches."""
-    answer = assistant.ask("书记在讲话中提出了哪些要求？")
+@pytest.mark.parametrize("question", ["书记在讲话中提出了哪些要求？", "四个坚持是什么"])
+def test_what_the_speech_requires_is_its_four_parts(assistant, question: str) -> None:
+    """The issue's examples: not a sentence about benches, not the Constitution's 坚持 (no document named)."""
+    answer = assistant.ask(question)
     assert answer.found
     for heading in ("要坚持高位推动", "要坚持系统思维", "要坚持守正创新", "要坚持合力攻坚"):
         assert heading in answer.answer

@@ -202,15 +202,20 @@ def best_enumeration(
     among the best hits), the number it names — if any — is the list's length, and the list's
     wording or passages tie it to the question better than any other list.
     """
-    strong, weak = asks_for_parts(question), bool(_ASKS_SOME.search(question))
-    if not (strong or weak):
+    count = stated_count(question)
+    some_asked, weak = asks_for_parts(question), bool(_ASKS_SOME.search(question))
+    if not (some_asked or weak or count):
         return None
     ranks = {p.passage_id: r for r, p in enumerate(hit_passages[:LIST_CANDIDATE_HITS])}
-    count = stated_count(question)
     scored: list[tuple[float, Enumeration]] = []
     for enumeration in enumerations:
         if enumeration.kind == "chapters":
             continue  # a law's chapters answer a question about the law's parts (part_questions)
+        # "四个坚持是什么": the list's own count and the word each of its items repeats name it.
+        named = count == len(enumeration.items) and names_every_item(question, enumeration)
+        strong = some_asked or named
+        if not (strong or weak):
+            continue
         in_hits = [ranks[p.passage_id] for p in enumeration.passages if p.passage_id in ranks]
         if not in_hits and strong and enumeration.kind == "parts" and names_every_item(question, enumeration):
             in_hits = [LIST_CANDIDATE_HITS]  # named by its own term, though no part ranked high
@@ -224,7 +229,7 @@ def best_enumeration(
         if not strong and not (spread and min(in_hits) == 0):
             continue
         words = overlap(question, enumeration.words())
-        if words <= 0.0:
+        if words <= 0.0 and not named:  # "四个坚持" may be one word to the tokenizer
             continue
         scored.append((words + 0.5 * len(in_hits) / len(enumeration.passages) - 0.1 * min(in_hits), enumeration))
     return max(scored, key=lambda pair: pair[0])[1] if scored else None
