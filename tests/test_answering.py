@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.core.answering import NOT_FOUND
-from bot.core.questions import QuestionError, clean_question
+from bot.core.questions import QuestionError, clean_question, question_words
 from bot.core.scope import too_few_words
 
 pytestmark = pytest.mark.slow
@@ -96,17 +96,22 @@ def test_empty_questions_are_refused(text: str) -> None:
         clean_question(text)
 
 
-def test_markup_is_not_part_of_the_question() -> None:
-    assert clean_question(" <b>品牌</b> &amp; *主题* \u200b") == "品牌 & 主题"
-    assert clean_question("# [创建品牌](http://example.org)的主题是**什么**？") == "创建品牌的主题是什么？"
-    assert clean_question("> - `世界菌乡` https://example.org/x?y=1") == "世界菌乡"
+def words(text: str) -> str:
+    return question_words(clean_question(text))
+
+
+def test_markup_is_not_part_of_what_is_searched() -> None:
+    assert clean_question(" <b>品牌</b> &amp; *主题* \u200b") == "<b>品牌</b> &amp; *主题*"  # shown as typed
+    assert words(" <b>品牌</b> &amp; *主题* \u200b") == "品牌 & 主题"
+    assert words("# [创建品牌](http://example.org)的主题是**什么**？") == "创建品牌的主题是什么？"
+    assert words("> `世界菌乡` https://example.org/x?y=1") == "世界菌乡"
 
 
 def test_the_speech_s_redaction_marks_and_identifiers_stay() -> None:
     """A lone * is how the speech hides names ("由**任组长"); snake_case is no emphasis."""
-    assert clean_question("由**任组长的是哪个工作组？") == "由**任组长的是哪个工作组？"
-    assert clean_question("*同志通报了什么") == "*同志通报了什么"
-    assert clean_question("snake_case_name 5*3*2") == "snake_case_name 5*3*2"
+    assert words("由**任组长的是哪个工作组？") == "由**任组长的是哪个工作组？"
+    assert words("*同志通报了什么") == "*同志通报了什么"
+    assert words("snake_case_name 5*3*2") == "snake_case_name 5*3*2"
 
 
 @pytest.mark.parametrize("text", ["<b></b>", "<b>&amp;", "&amp;&lt;", "[](http://x)", "**"])

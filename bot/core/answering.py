@@ -20,7 +20,7 @@ from bot.core.answer_sentences import (
 from bot.core.answers import Answer, Citation
 from bot.core.enumerations import Enumeration, Item, best_enumeration, find_enumerations
 from bot.core.part_questions import part_answer, part_details
-from bot.core.questions import QuestionError, clean_question
+from bot.core.questions import QuestionError, clean_question, question_words
 from bot.core.scope import ScopeJudge
 from corpus.model import Passage
 from index.encoder import Encoder
@@ -65,7 +65,7 @@ class Assistant:
                 cleaned.append(clean_question(question))
             except QuestionError as exc:
                 cleaned.append(exc)
-        texts = [cut_query(c) for c in cleaned if isinstance(c, str)]
+        texts = [cut_query(question_words(c)) for c in cleaned if isinstance(c, str)]
         vectors = iter(self.encoder.encode_queries([t for t, _ in texts]) if texts else [])
         cuts = iter(texts)
         out: list[Answer | QuestionError] = []
@@ -87,7 +87,7 @@ class Assistant:
 
     def retrieve(self, question: str, k: int = 5) -> SearchResult:
         """What `ask` retrieves for a question, without answering (benchmarks, tests)."""
-        text, truncated = cut_query(clean_question(question))
+        text, truncated = cut_query(question_words(clean_question(question)))
         return self.search(text, self.encoder.encode_queries([text])[0], k, truncated)
 
     def search(self, text: str, vector: np.ndarray, k: int, truncated: bool = False) -> SearchResult:
@@ -108,24 +108,26 @@ class Assistant:
     def sentence_candidates(self, result: SearchResult) -> list[Candidate]:
         return candidates(result.query, result.hits, result.query_vector, self.tables.vectors)
 
-    def _answer(self, question: str, result: SearchResult, k: int) -> Answer:
+    def _answer(self, shown: str, result: SearchResult, k: int) -> Answer:
+        """`shown`: the question as the user typed it (cleaned); its words are what is read."""
+        question = question_words(shown)
         confidence = self.scope.probability(result, self.material_knows)
         hits = [hit.passage for hit in result.hits]
         named = self.named_documents(question)
         parts = part_answer(normalize(question), named, hits, self.tables.enumerations, term_overlap)
         if parts is not None and not parts.items:
-            return Answer(question, False, NOT_FOUND, [], result.truncated, 0.0)
+            return Answer(shown, False, NOT_FOUND, [], result.truncated, 0.0)
         if parts is not None and (named or confidence >= self.scope.model.threshold):
             # A question about the named document's own parts is answered whatever its wording.
             details = part_details(normalize(question), parts, self.index.passages)
             text, citations = _detailed(details, result.hits, k) if details else _listed(parts, result.hits, k)
-            return Answer(question, True, text, citations, result.truncated, max(confidence, self.scope.model.threshold))
+            return Answer(shown, True, text, citations, result.truncated, max(confidence, self.scope.model.threshold))
         if not result.hits or confidence < self.scope.model.threshold:
-            return Answer(question, False, NOT_FOUND, [], result.truncated, confidence)
+            return Answer(shown, False, NOT_FOUND, [], result.truncated, confidence)
         listing = best_enumeration(question, hits, self.tables.enumerations, term_overlap)
         if listing is not None:
             text, citations = _listed(listing, result.hits, k)
-            return Answer(question, True, text, citations, result.truncated, confidence)
+            return Answer(shown, True, text, citations, result.truncated, confidence)
         found = self.sentence_candidates(result)
         # A question asking two things gets one sentence for the whole and one per ask (_other_asks).
         chosen = likely(self.answers, _from_named(found, result.hits, named), 0.0 if separate_asks(question) else None)
@@ -139,7 +141,7 @@ class Assistant:
             lines = answer_lines(result.hits, chosen)
             lines += self._other_asks(question, {c.sentence for c in chosen}, citations, k)
             answer = "\n".join(_numbered(lines, citations) if len(lines) > 1 else lines)
-        return Answer(question, True, answer, citations, result.truncated, confidence)
+        return Answer(shown, True, answer, citations, result.truncated, confidence)
 
     def _other_asks(self, question: str, answered: set[str], citations: list[Citation], k: int) -> list[str]:
         """For a question that asks two things ("…有什么新做法？…希望形成什么常态？"), each one's sentence.

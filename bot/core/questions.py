@@ -26,16 +26,23 @@ class QuestionError(ValueError):
 
 
 def clean_question(text: str | None) -> str:
-    """Drop markup, control and zero-width characters, fold whitespace; refuse what is left empty."""
+    """Drop control and zero-width characters, fold whitespace; refuse what has no words.
+
+    The text is kept as typed (it is shown back to the user); `question_words` is what is searched.
+    """
     text = _INVISIBLE.sub("", text or "")
-    text = strip_markup(text)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = " ".join(text.split())
     if not text:
         raise QuestionError("问题不能为空，请输入要查询的内容。")
-    if not any(ch.isalnum() for ch in text):
+    if not any(ch.isalnum() for ch in strip_markup(text)):
         raise QuestionError("没有看懂这个问题，请用文字描述想了解的内容。")
     return text[:MAX_QUESTION_CHARS]
+
+
+def question_words(question: str) -> str:
+    """What is searched and read for a cleaned question: its words without markup."""
+    return " ".join(strip_markup(question).split())
 
 
 def strip_markup(text: str) -> str:
