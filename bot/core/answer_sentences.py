@@ -33,6 +33,8 @@ MOST_SENTENCES = 3  # an unsure answer gives at most this many sentences (a shor
 FEATURES = ("dense", "passage", "first", "words", "pairs", "focus", "kind", "length")
 
 # Words that say what the question is after: a sentence that repeats one is likely the answer.
+# Wider than the query plan's words for what matters most (index.query_plan.MATTERS_MOST) and
+# counted another way (a share of these found in the sentence): the answer model is fitted on it.
 FOCUS_WORDS = tuple(
     """最重要 最关键 关键 核心 根本 首要 主线 主题 标准 号召 目的 目标 原则 要求 问题 原因 根源 根子
     定位 意义 任务 重点 方向 作用 方式 方法 办法 措施 途径 心态 态度 理念 思想 精神 底色 职责 义务
