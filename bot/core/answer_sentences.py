@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.core.answer_types import METHOD, REASON, REASON_CUES, Asked, asked_kind, holds_answer
+from bot.core.answer_types import METHOD, REASON, Asked, asked_kind, holds_answer
 from index.hybrid import Hit, HybridIndex, passage_sentences
 from index.query_plan import translate
 from index.ranker import bigram_overlap
@@ -137,12 +137,11 @@ _LATIN = re.compile(r"[a-z]{3,}")
 
 
 def _kind_match(asked: Asked, sentence: str) -> float:
-    if asked.checkable:
+    """1 when the sentence holds the asked kind (a reason: a cue word such as 因为, 根子), read normalised."""
+    if asked.checkable or asked.kind == REASON:
         return 1.0 if holds_answer(asked, sentence) else 0.0
-    if asked.kind == REASON:
-        return 1.0 if REASON_CUES.search(sentence) else 0.0
     if asked.kind == METHOD:
-        return 1.0 if _METHOD_CUES.search(sentence) else 0.0
+        return 1.0 if _METHOD_CUES.search(normalize(sentence)) else 0.0
     return 0.0
 
 
