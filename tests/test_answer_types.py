@@ -127,3 +127,8 @@ def test_the_answer_sentences_read_a_reason_or_method_cue_as_the_scope_checks_do
     assert _kind_match(why, "因為人手不夠。") == 1.0 == float(holds_answer(why, "因為人手不夠。"))  # traditional
     assert _kind_match(why, "人手不够。") == 0.0
     assert _kind_match(asked_kind("创建工作怎样推进？"), "必須堅持問題導向。") == 1.0
+
+
+def test_the_asked_kind_of_a_question_is_read_once() -> None:
+    question = "推进组组长是谁？"
+    assert asked_kind(question) is asked_kind(question)  # the cue, the scope and the sentences share it
