@@ -28,19 +28,35 @@ _REGULATION_CUES = re.compile(r"条例")
 _TITLE_NOISE = re.compile(r"[（(][^（()）]*[)）]|^中华人民共和国|[《》]")
 _PROVINCES = re.compile(r"^(?:浙江省|山东省|广东省|北京市)")
 
-_UNITS = "部分|个|条|点|项|方面|章|节"
-_ORDINAL = re.compile(rf"第 ?([{NUMERAL}]+) ?({_UNITS})")  # users type "第 四 部分" too
-_FIRST = re.compile(rf"头一({_UNITS}|句)")
-_LAST = re.compile(rf"最后(?:一)?({_UNITS})")
-_START = re.compile(r"开头|开篇|开场|一开始|开始时|开宗明义|头一句|起首")
-_END = re.compile(r"结尾|结束语|末尾|收尾|结束时|结语|最后")
+# Numbered units a question points at ("第二部分", "第十五条", "最后一个"). 部分/个/点/项/方面 are
+# items of a list; 条/章/节 a law's articles and chapters.
+LIST_UNITS = ("部分", "个", "点", "项", "方面")
+ALL_UNITS = (*LIST_UNITS, "条", "章", "节")
+# Words for the opening and the close of a text, in a whole question ("讲话是怎么开头的") and
+# inside a part it points at ("第四部分开头…", bot/core/part_questions.py); each reader adds
+# the words only it can read so (see where they are used).
+OPENING_WORDS = ("开头", "开篇", "一开始")
+CLOSING_WORDS = ("结尾", "收尾", "末尾", "结束时")
+# Words for "what matters most" (最重要, 主线 …): the passage that says its 最重要的就是… answers,
+# however many other words of the question a neighbouring passage repeats. (The answer
+# sentences' FOCUS_WORDS are another list: what a question is after, 标准, 目的 …, counted
+# the answer model's way, so 最核心 there is 核心 — the model was fitted on that count.)
+MATTERS_MOST = ("最重要", "最关键", "最根本", "最核心", "首要", "核心", "主线", "重中之重")
+
+
+def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, words)))
+
+
+# A whole question: 开始 and 首先 say when or in which order ("什么时候开始"), and 最后 alone
+# closes only when it points at no unit ("最后一部分" is a part, position_of).
+_START = words_pattern((*OPENING_WORDS, "开场", "开始时", "开宗明义", "头一句", "起首"))
+_END = words_pattern((*CLOSING_WORDS, "结束语", "结语", "最后"))
 _LATIN = re.compile(r"[a-z]")
 _LAST_WORD = re.compile(r"[a-z]+$")
+_FOCUS = words_pattern(MATTERS_MOST)
 # Asking for the parts as a whole: how many there are, which they are, how the text is built.
 # Asking what a term means: laws answer that in a definition (本法所称…是指…).
-# Words for "what matters most" (最重要, 主线 …): the passage that says its 最重要的就是… answers,
-# however many other words of the question a neighbouring passage repeats.
-_FOCUS = re.compile(r"最重要|最关键|最根本|最核心|首要|核心|主线|重中之重")
 _ASKS_DEFINITION = re.compile(r"指什么|指哪些|指的是|是指|什么意思|含义|定义|所称|所说的.{1,12}指")
 _PARTS_OVERVIEW = re.compile(r"(?:几|哪几|哪些)个?大?部分|分(?:为|成)?几个?部分|几大块|(?:整体|总体|行文)结构")
 
@@ -161,20 +177,50 @@ def named_documents(text: str, structure: DocumentStructure) -> set[int]:
     return named
 
 
-def ordinals_of(text: str) -> tuple[tuple[str, int], ...]:
-    """Every numbered unit the question points at, in order ("第一个和最后一个" → two)."""
-    found: list[tuple[int, tuple[str, int]]] = []
-    for match in _ORDINAL.finditer(text):
+@dataclass(frozen=True)
+class Pointer:
+    """A numbered unit a question points at, and where it says so."""
+
+    unit: str  # "部分", "个", "条" …
+    number: int  # 1-based; -1 for "the last one"
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=8)
+def _pointer_pattern(form: str, units: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(form.format("|".join(units)))
+
+
+_NTH = rf"第 ?([{NUMERAL}]+) ?({{}})"  # users type "第 四 部分" too
+_FIRST = r"头一({})"
+_LAST = r"最后(?:一)?({})"
+
+
+def pointers(text: str, units: tuple[str, ...] = ALL_UNITS, first_units: tuple[str, ...] = ()) -> list[Pointer]:
+    """Every numbered unit of these kinds the text points at, in its order ("第一个和最后一个" → two).
+
+    `first_units`: the units "头一…" points at too (the query plan's; the part questions read none).
+    """
+    found = []
+    for match in _pointer_pattern(_NTH, units).finditer(text):
         if n := chinese_number(match.group(1)):
-            found.append((match.start(), (match.group(2), n)))
-    found += [(m.start(), (m.group(1), 1)) for m in _FIRST.finditer(text)]
-    found += [(m.start(), (m.group(1), -1)) for m in _LAST.finditer(text)]
-    return tuple(dict.fromkeys(ordinal for _, ordinal in sorted(found)))
+            found.append(Pointer(match.group(2), n, *match.span()))
+    if first_units:
+        found += [Pointer(m.group(1), 1, *m.span()) for m in _pointer_pattern(_FIRST, first_units).finditer(text)]
+    found += [Pointer(m.group(1), -1, *m.span()) for m in _pointer_pattern(_LAST, units).finditer(text)]
+    return sorted(found, key=lambda p: p.start)
+
+
+def ordinals_of(text: str) -> tuple[tuple[str, int], ...]:
+    """Every (unit, number) the question points at, in order, each once."""
+    found = pointers(text, ALL_UNITS, first_units=(*ALL_UNITS, "句"))  # 头一句: the first sentence
+    return tuple(dict.fromkeys((p.unit, p.number) for p in found))
 
 
 def position_of(text: str) -> str:
     if _START.search(text):
         return "start"
-    if _END.search(text) and not _LAST.search(text):
+    if _END.search(text) and not any(p.number == -1 for p in pointers(text)):
         return "end"
     return ""

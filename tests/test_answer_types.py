@@ -118,3 +118,17 @@ def test_tags_read_block_by_block_equal_the_whole_text_s() -> None:
         "",
     ]:
         assert tagged(text) == tuple((w.word, w.flag) for w in posseg().cut(text))
+
+
+def test_the_answer_sentences_read_a_reason_or_method_cue_as_the_scope_checks_do() -> None:
+    from bot.core.answer_sentences import _kind_match
+
+    why = asked_kind("为什么创建工作推进缓慢？")
+    assert _kind_match(why, "因為人手不夠。") == 1.0 == float(holds_answer(why, "因為人手不夠。"))  # traditional
+    assert _kind_match(why, "人手不够。") == 0.0
+    assert _kind_match(asked_kind("创建工作怎样推进？"), "必須堅持問題導向。") == 1.0
+
+
+def test_the_asked_kind_of_a_question_is_read_once() -> None:
+    question = "推进组组长是谁？"
+    assert asked_kind(question) is asked_kind(question)  # the cue, the scope and the sentences share it

@@ -125,3 +125,13 @@ def test_a_shared_word_carries_the_laws_sense_as_well_as_the_speechs(structure: 
     law = plan_query("Whom should people report terrorist activities to?", structure).translation.split()
     assert {"举报", "报告", "通报"} <= set(law) and {"人民", "公民", "群众"} <= set(law)
     assert "号召" not in plan_query("What is the law called?", structure).translation  # -ed forms stay out
+
+
+def test_one_pointer_reader_serves_the_plan_and_the_part_questions() -> None:
+    from index.query_plan import LIST_UNITS, pointers
+
+    question = "第二部分头一句和第十五条、最后一个"
+    assert [(p.unit, p.number) for p in pointers(question)] == [("部分", 2), ("条", 15), ("个", -1)]
+    assert [(p.unit, p.number) for p in pointers(question, LIST_UNITS)] == [("部分", 2), ("个", -1)]
+    assert [(p.unit, p.number) for p in pointers(question, first_units=("句",))][1] == ("句", 1)
+    assert [question[p.start : p.end] for p in pointers(question, LIST_UNITS)] == ["第二部分", "最后一个"]

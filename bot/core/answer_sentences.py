@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.core.answer_types import METHOD, REASON, REASON_CUES, Asked, asked_kind, holds_answer
+from bot.core.answer_types import METHOD, REASON, Asked, asked_kind, holds_answer
 from index.hybrid import Hit, HybridIndex, passage_sentences
 from index.query_plan import translate
 from index.ranker import bigram_overlap
@@ -33,6 +33,8 @@ MOST_SENTENCES = 3  # an unsure answer gives at most this many sentences (a shor
 FEATURES = ("dense", "passage", "first", "words", "pairs", "focus", "kind", "length")
 
 # Words that say what the question is after: a sentence that repeats one is likely the answer.
+# Wider than the query plan's words for what matters most (index.query_plan.MATTERS_MOST) and
+# counted another way (a share of these found in the sentence): the answer model is fitted on it.
 FOCUS_WORDS = tuple(
     """最重要 最关键 关键 核心 根本 首要 主线 主题 标准 号召 目的 目标 原则 要求 问题 原因 根源 根子
     定位 意义 任务 重点 方向 作用 方式 方法 办法 措施 途径 心态 态度 理念 思想 精神 底色 职责 义务
@@ -135,12 +137,11 @@ _LATIN = re.compile(r"[a-z]{3,}")
 
 
 def _kind_match(asked: Asked, sentence: str) -> float:
-    if asked.checkable:
+    """1 when the sentence holds the asked kind (a reason: a cue word such as 因为, 根子), read normalised."""
+    if asked.checkable or asked.kind == REASON:
         return 1.0 if holds_answer(asked, sentence) else 0.0
-    if asked.kind == REASON:
-        return 1.0 if REASON_CUES.search(sentence) else 0.0
     if asked.kind == METHOD:
-        return 1.0 if _METHOD_CUES.search(sentence) else 0.0
+        return 1.0 if _METHOD_CUES.search(normalize(sentence)) else 0.0
     return 0.0
 
 

@@ -106,8 +106,13 @@ class Asked:
         return self.kind in CHECKED_KINDS
 
 
+@lru_cache(maxsize=1024)
 def asked_kind(question: str) -> Asked:
-    """Classify a question (simplified, half width) by the answer it wants; first match wins."""
+    """Classify a question (simplified, half width) by the answer it wants; first match wins.
+
+    Cached on the text: along one ask the ranker's answer cue, five scope features and the
+    answer sentences all read the kind of the same query (Asked is frozen, so sharing is safe).
+    """
     q = normalize(question)
     if _ASKS_DATE.search(q):
         return Asked(DATE, _DATE_UNITS, q)

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from corpus.model import Passage
+from index.structure import chinese_number
 from index.tokens import content_terms
 
 NUMERALS = "一二三四五六七八九十"
@@ -49,16 +50,8 @@ class Enumeration:
 
 
 def numeral_value(numeral: str) -> int:
-    """一 → 1 … 十九 → 19 (enough for lists in a text)."""
-    if numeral == "十":
-        return 10
-    if numeral.startswith("十"):
-        return 10 + NUMERALS.index(numeral[1]) + 1
-    if len(numeral) == 2 and numeral.endswith("十"):
-        return (NUMERALS.index(numeral[0]) + 1) * 10
-    if len(numeral) == 3 and numeral[1] == "十":
-        return (NUMERALS.index(numeral[0]) + 1) * 10 + NUMERALS.index(numeral[2]) + 1
-    return NUMERALS.index(numeral[0]) + 1 if len(numeral) == 1 else 0
+    """一 → 1 … 二十三 → 23 (index.structure.chinese_number); 0 when it is not a number."""
+    return chinese_number(numeral) or 0
 
 
 def find_enumerations(passages: list[Passage]) -> list[Enumeration]:
@@ -176,7 +169,7 @@ def stated_count(question: str) -> int | None:
     if not match:
         return None
     number = match.group(1)
-    return int(number) if number.isdigit() else numeral_value(number)
+    return numeral_value(number)
 
 
 _CJK_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")

@@ -13,34 +13,26 @@ import re
 from collections.abc import Callable
 
 from bot.core.enumerations import (
-    NUMERALS,
     Enumeration,
     Item,
     asks_for_directives,
     asks_for_parts,
     names_every_item,
-    numeral_value,
     stated_count,
 )
 from corpus.model import Passage
 from index.hybrid import passage_sentences
+from index.query_plan import CLOSING_WORDS, LIST_UNITS, OPENING_WORDS, pointers, words_pattern
 from index.tokens import content_terms, normalize
-
-# "第二部分", "第三个", "第2点", "最后一个": an item of a list. 条/章/节 name a law's articles and
-# chapters, which retrieval finds by their own headings.
-_ORDINAL = re.compile(rf"第 ?([{NUMERALS}]{{1,2}}|\d{{1,2}}) ?(部分|个|点|项|方面)")  # also "第 四 部分"
-_LAST = re.compile(r"最后(?:一)?(部分|个|点|项|方面)")
-_PART_UNITS = ("部分",)
 
 
 def ordinals(question: str) -> list[tuple[str, int]]:
-    """Every (unit, number) the question points at, in its order; -1 is the last item."""
-    found = []
-    for match in _ORDINAL.finditer(question):
-        number = match.group(1)
-        found.append((match.start(), match.group(2), int(number) if number.isdigit() else numeral_value(number)))
-    found += [(m.start(), m.group(1), -1) for m in _LAST.finditer(question)]
-    return [(unit, n) for _, unit, n in sorted(found) if n != 0]
+    """Every (unit, number) the question points at, in its order; -1 is the last item.
+
+    Only items of a list ("第二部分", "第三个", "第2点", "最后一个"): 条/章/节 name a law's articles
+    and chapters, which retrieval finds by their own headings.
+    """
+    return [(p.unit, p.number) for p in pointers(question, LIST_UNITS)]
 
 
 def document_parts(enumerations: list[Enumeration], doc_ids: set[str]) -> Enumeration | None:
@@ -75,17 +67,17 @@ def part_answer(
         return parts
     if parts is not None and parts.kind == "parts" and named_docs and asks_for_directives(question):
         return parts
-    pointers = ordinals(question)
-    if not pointers:
+    pointed = ordinals(question)
+    if not pointed:
         return None
-    if any(unit in _PART_UNITS for unit, _ in pointers):
+    if any(unit == "部分" for unit, _ in pointed):
         chosen = parts
     else:
         chosen = _best_list(question, named_docs | {p.passage_id for p in hits}, enumerations, overlap)
     if chosen is None:
         return None
     size = len(chosen.items)
-    wanted = [size - 1 if n == -1 else n - 1 for _, n in pointers]
+    wanted = [size - 1 if n == -1 else n - 1 for _, n in pointed]
     if any(not 0 <= i < size for i in wanted):
         past_parts = chosen is parts and bool(named_docs) and max(wanted) >= size
         return Enumeration(chosen.kind, (), "") if past_parts else None
@@ -119,8 +111,8 @@ def _counts_parts(question: str, parts: Enumeration) -> bool:
     """
     if stated_count(_QUOTES.sub("", question)) == len(parts.items):
         return True
-    match = _ORDINAL.search(question) or _LAST.search(question)
-    counted = question[match.end() : match.end() + 2] if match else ""
+    first = pointers(question, LIST_UNITS)[:1]
+    counted = question[first[0].end : first[0].end + 2] if first else ""
     return len(counted) == 2 and all(counted in item.text for item in parts.items)
 
 
@@ -129,8 +121,10 @@ _QUOTES = re.compile(r"[“”\"'‘’「」]")
 # Words that ask what a part is about ("第二部分主要针对哪些问题", "最后一部分讲了什么"): the
 # heading answers those. Any other word of the question that the part's body holds asks inside it.
 _ABOUT_A_PART = frozenset("讲话 书记 讲 讲了 主要 针对 内容 标题 主题 问题 关于 围绕 谈 说 分别 部分 最后".split())
-_OPENING = re.compile(r"开头|开篇|一开始|开始|首先")
-_CLOSING = re.compile(r"结尾|收尾|末尾|结束时|最后一句|最后一段")
+# Inside a part pointed at, 开始 and 首先 can only mean its opening ("第二部分首先讲了…"), and
+# its close is 最后一句 / 最后一段 (最后 alone points at the last part).
+_OPENING = words_pattern((*OPENING_WORDS, "开始", "首先"))
+_CLOSING = words_pattern((*CLOSING_WORDS, "最后一句", "最后一段"))
 
 
 def part_details(question: str, pointed: Enumeration, passages: list[Passage]) -> list[tuple[Item, Passage, str]]:
@@ -144,7 +138,7 @@ def part_details(question: str, pointed: Enumeration, passages: list[Passage]) -
     """
     if pointed.kind != "parts":
         return []
-    spans = sorted(m.span() for m in [*_ORDINAL.finditer(question), *_LAST.finditer(question)])
+    spans = [(p.start, p.end) for p in pointers(question, LIST_UNITS)]
     rest = question
     for start, end in reversed(spans):
         rest = rest[:start] + " " + rest[end:]

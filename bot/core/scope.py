@@ -63,18 +63,21 @@ FEATURES = (
 def quantity_missing(result: SearchResult) -> float:
     """1 when the question asks for a number or date and none of the best passages has one."""
     asked = asked_kind(result.query)  # 幾 → 几, 什麼時候 → 什么时候, full width → half
-    if asked.kind not in (QUANTITY, DATE):
-        return 0.0
-    # Whole passages, not just their best sentence: the number often sits in the sentence after
-    # the one that matches the question's wording best.
-    return 0.0 if any(holds_answer(asked, hit.passage.text) for hit in result.hits[:3]) else 1.0
+    return _nothing_held(asked, result) if asked.kind in (QUANTITY, DATE) else 0.0
 
 
 def kind_missing(result: SearchResult) -> float:
     """1 when a who / where / which-items question finds no person, place or list in the best passages."""
     asked = asked_kind(result.query)
-    if asked.kind not in (PERSON, PLACE, LIST):
-        return 0.0
+    return _nothing_held(asked, result) if asked.kind in (PERSON, PLACE, LIST) else 0.0
+
+
+def _nothing_held(asked: Asked, result: SearchResult) -> float:
+    """1 when none of the three best passages holds an answer of the asked kind.
+
+    Whole passages, not just their best sentence: the number often sits in the sentence after
+    the one that matches the question's wording best.
+    """
     return 0.0 if any(holds_answer(asked, hit.passage.text) for hit in result.hits[:3]) else 1.0
 
 
