@@ -141,11 +141,25 @@ def title_stems(title: str) -> list[str]:
     return [s for s in {stem, short} if len(s) >= 2]
 
 
-def plan_query(query: str, structure: DocumentStructure) -> QueryPlan:
+def _readings(query: str) -> tuple[str, str, str]:
+    """The question normalised, an English one's glossary terms, and both together."""
     text = normalize(query)
     translated = translate(text) if _LATIN.search(text) else ""
-    expansion = expand(f"{text} {translated}")
-    cued = f"{text} {translated}"
+    return text, translated, f"{text} {translated}" if translated else text
+
+
+def cue_text(query: str) -> str:
+    """What the structure readers read: the question, and for an English one its glossary's terms.
+
+    Why: "How many parts does the speech have?" names the speech and asks for its parts only
+    through the glossary's 讲话 and 几个部分; the answer's list and part readers need them too.
+    """
+    return _readings(query)[2]
+
+
+def plan_query(query: str, structure: DocumentStructure) -> QueryPlan:
+    text, translated, cued = _readings(query)
+    expansion = expand(cued)
     return QueryPlan(
         expansion=expansion,
         translation=translated,
@@ -154,7 +168,7 @@ def plan_query(query: str, structure: DocumentStructure) -> QueryPlan:
         position=position_of(cued),
         parts_overview=bool(_PARTS_OVERVIEW.search(cued)),
         definition=bool(_ASKS_DEFINITION.search(text)),
-        focus=tuple(dict.fromkeys(_FOCUS.findall(text))),
+        focus=tuple(dict.fromkeys(_FOCUS.findall(cued))),
     )
 
 

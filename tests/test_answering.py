@@ -142,6 +142,23 @@ def test_what_the_speech_requires_is_its_four_parts(assistant, question: str) ->
     assert_every_line_cited(answer)
 
 
+@pytest.mark.parametrize(
+    "question", ["How many parts does the speech have?", "What are the four requirements in the speech?"]
+)
+def test_english_questions_about_the_speech_s_parts_get_the_list(assistant, question: str) -> None:
+    """The glossary gives the part readers 讲话 and 几个部分 / 四点要求 to read."""
+    answer = assistant.ask(question)
+    assert answer.found
+    for heading in ("要坚持高位推动", "要坚持系统思维", "要坚持守正创新", "要坚持合力攻坚"):
+        assert heading in answer.answer
+
+
+def test_an_english_question_pointing_at_a_part_gets_that_part(assistant) -> None:
+    answer = assistant.ask("What does the second part of the speech say?")
+    assert answer.found and answer.answer.startswith("二、要坚持系统思维")
+    assert answer.citations[0].section.startswith("二、")
+
+
 def test_a_question_naming_a_law_is_answered_from_that_law_only(assistant) -> None:
     """Other laws' 第四条 rank among the best five too; their sentences stay out of the answer."""
     answer = assistant.ask("宪法第四条讲了什么？")

@@ -25,7 +25,7 @@ from bot.core.scope import ScopeJudge
 from corpus.model import Passage
 from index.encoder import Encoder
 from index.hybrid import Hit, HybridIndex, SearchResult, cut_query, passage_sentences
-from index.query_plan import named_documents
+from index.query_plan import cue_text, named_documents
 from index.tokens import content_terms, normalize
 
 NOT_FOUND = "学习资料中没有找到能回答这个问题的内容。"
@@ -111,20 +111,21 @@ class Assistant:
     def _answer(self, shown: str, result: SearchResult, k: int) -> Answer:
         """`shown`: the question as the user typed it (cleaned); its words are what is read."""
         question = question_words(shown)
+        reading = cue_text(question)  # an English question's glossary terms are read too
         confidence = self.scope.probability(result, self.material_knows)
         hits = [hit.passage for hit in result.hits]
-        named = self.named_documents(question)
-        parts = part_answer(normalize(question), named, hits, self.tables.enumerations, term_overlap)
+        named = self.named_documents(reading)
+        parts = part_answer(reading, named, hits, self.tables.enumerations, term_overlap)
         if parts is not None and not parts.items:
             return Answer(shown, False, NOT_FOUND, [], result.truncated, 0.0)
         if parts is not None and (named or confidence >= self.scope.model.threshold):
             # A question about the named document's own parts is answered whatever its wording.
-            details = part_details(normalize(question), parts, self.index.passages)
+            details = part_details(reading, parts, self.index.passages)
             text, citations = _detailed(details, result.hits, k) if details else _listed(parts, result.hits, k)
             return Answer(shown, True, text, citations, result.truncated, max(confidence, self.scope.model.threshold))
         if not result.hits or confidence < self.scope.model.threshold:
             return Answer(shown, False, NOT_FOUND, [], result.truncated, confidence)
-        listing = best_enumeration(question, hits, self.tables.enumerations, term_overlap)
+        listing = best_enumeration(reading, hits, self.tables.enumerations, term_overlap)
         if listing is not None:
             text, citations = _listed(listing, result.hits, k)
             return Answer(shown, True, text, citations, result.truncated, confidence)
