@@ -120,6 +120,7 @@ def phrase_pattern(english: str) -> re.Pattern[str]:
     return re.compile(rf"\b{re.escape(head + stem)}{endings}\b")
 
 
+@lru_cache(maxsize=1024)
 def translate(text: str) -> str:
     """The Chinese terms of the glossary found in an English question (empty if none)."""
     found = []

@@ -127,6 +127,11 @@ def test_a_lone_word_the_material_never_uses_is_not_answered(assistant, word: st
     assert not answer.found and answer.answer == NOT_FOUND
 
 
+@pytest.mark.parametrize("question", ["When does the next train to Shanghai leave?", "Tell me about the history of jazz music"])
+def test_english_without_a_word_of_the_material_is_not_answered(assistant, question: str) -> None:
+    assert not assistant.ask(question).found
+
+
 @pytest.mark.parametrize("word", ["彝绣", "龙川江", "**世界菌乡**"])
 def test_a_lone_word_of_the_material_is_still_answered(assistant, word: str) -> None:
     assert assistant.ask(word).found

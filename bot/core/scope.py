@@ -39,6 +39,7 @@ from bot.core.questions import strip_markup
 from index.embedding_cache import EmbeddingCache
 from index.encoder import Encoder
 from index.hybrid import SearchResult
+from index.query_plan import translate
 from index.tokens import STOP_WORDS, cjk_share, normalize
 
 MODEL_FILE = Path(__file__).with_name("scope_model.json")
@@ -158,9 +159,25 @@ def bare_unknown_term(question: str, features: dict[str, float]) -> bool:
     return features["cjk"] >= 0.5 and features["known_terms_zh"] == 0 and letters <= BARE_TERM_CHARS
 
 
+def no_material_terms(question: str) -> bool:
+    """A question without Chinese none of whose words the glossary knows ("the best season to visit Kyoto").
+
+    Why: e5 maps any English onto some passage with a confidence like a real question's; the
+    glossary holds the English for the material's terms, and every dev in-scope English question
+    uses at least one of them.
+    """
+    text = normalize(strip_markup(question))
+    return cjk_share(text) == 0 and not translate(text)
+
+
 def ruled_out(question: str, features: dict[str, float]) -> bool:
     """Rejected by a rule whatever the fitted model says (`ask` and the calibration agree on this)."""
-    return bool(features["kind_veto"]) or too_few_words(question) or bare_unknown_term(question, features)
+    return (
+        bool(features["kind_veto"])
+        or too_few_words(question)
+        or bare_unknown_term(question, features)
+        or no_material_terms(question)
+    )
 
 
 # jieba's tags for places, organisations, other proper names and Latin words, on words of three
