@@ -19,7 +19,7 @@ from index.embedding_cache import EmbeddingCache
 from index.encoder import MAX_QUERY_CHARS, Encoder
 from index.fusion import FusionWeights, column_stats, standardise
 from index.keywords import KeywordIndex
-from index.query_plan import QueryPlan, plan_query
+from index.query_plan import QueryPlan, lexicon_variants, plan_query
 from index.ranker import (
     BASE_FEATURES,
     AnswerCheck,
@@ -317,11 +317,12 @@ class HybridIndex:
         }
 
     def knows(self, term: str) -> bool:
-        """Does the term occur in the material? Its word, or all its character pairs, are indexed.
+        """Does the term occur in the material? Its word, or all its character pairs, are indexed,
+        or the lexicon has it as a short form of the material's own wording ("四个坚持").
 
         Looked up in the BM25 vocabularies (constant time at any size) rather than by scanning text.
         """
-        if self.words.vocabulary_has(term):
+        if self.words.vocabulary_has(term) or term in lexicon_variants():
             return True
         pairs = bigrams(term)
         return bool(pairs) and all(self.bigrams.vocabulary_has(p) for p in pairs)

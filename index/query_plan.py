@@ -90,6 +90,12 @@ def lexicon() -> list[tuple[tuple[str, ...], str]]:
 
 
 @lru_cache(maxsize=1)
+def lexicon_variants() -> frozenset[str]:
+    """Every short form the lexicon knows ("四个坚持"): the material's own terms in other words."""
+    return frozenset(v for variants, _ in lexicon() for v in variants)
+
+
+@lru_cache(maxsize=1)
 def glossary() -> list[tuple[re.Pattern[str], str]]:
     """English phrase → the material's Chinese term, longest phrases first."""
     rows = []
