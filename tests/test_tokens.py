@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from index.tokens import bigrams, cjk_share, content_terms, held_weight, normalize, simplified, term_share, tokenize
+from index.tokens import (
+    bigrams,
+    cjk_share,
+    content_terms,
+    held_weight,
+    normalize,
+    simplified,
+    term_share,
+    tokenize,
+)
 
 
 def test_question_words_are_dropped() -> None:
