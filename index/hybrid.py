@@ -30,7 +30,7 @@ from index.ranker import (
     shipped_ranker,
 )
 from index.structure import DocumentStructure
-from index.tokens import bigrams, cjk_share, content_terms, normalize, simplified
+from index.tokens import bigrams, cjk_share, content_terms, normalize, simplified, term_share
 from index.vectors import DEFAULT_FACTORY, VectorIndex
 
 CANDIDATES = 50  # per retriever, before fusion
@@ -306,13 +306,10 @@ class HybridIndex:
         """How much of the question's specific vocabulary the material contains at all."""
         terms = content_terms(query)
         cjk = cjk_share(query)
-        total = sum(terms.values())
-        if not total:
-            return {"known_terms": 0.0, "matched_terms": 0.0, "cjk": cjk}
         top_text = normalize("\n".join(p.index_text() for p in top))
         return {
-            "known_terms": sum(w for t, w in terms.items() if self.knows(t)) / total,
-            "matched_terms": sum(w for t, w in terms.items() if t in top_text) / total,
+            "known_terms": term_share(terms, self.knows),
+            "matched_terms": term_share(terms, top_text),
             "cjk": cjk,
         }
 

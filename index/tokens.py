@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -110,6 +111,27 @@ def content_terms(text: str) -> dict[str, float]:
         if token and _WORD_RE.search(token) and token not in STOP_WORDS:
             terms[token] = idf.get(token, default)
     return terms
+
+
+def held_weight(terms: dict[str, float], found: str | Callable[[str], bool]) -> float:
+    """Summed IDF weight of the `terms` (content_terms) that `found` holds.
+
+    `found` is a text in matching form (normalize) or a test per term (a vocabulary lookup).
+    """
+    holds = found.__contains__ if isinstance(found, str) else found
+    return sum(w for t, w in terms.items() if holds(t))
+
+
+def term_share(terms: dict[str, float], found: str | Callable[[str], bool]) -> float:
+    """IDF-weighted share (0–1) of the `terms` that `found` holds; 0 for a question without any.
+
+    Why one function: answering, sentence choice, part questions and the retrieval's coverage
+    signal all measure "how much of the question's specific wording a text has" the same way,
+    rare words counting more than common ones. It takes the terms rather than the question so
+    a caller scoring many texts against one question computes them once.
+    """
+    total = sum(terms.values())
+    return held_weight(terms, found) / total if total else 0.0
 
 
 def cjk_share(text: str) -> float:

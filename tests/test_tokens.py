@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from index.tokens import bigrams, cjk_share, content_terms, normalize, simplified, tokenize
+from index.tokens import (
+    bigrams,
+    cjk_share,
+    content_terms,
+    held_weight,
+    normalize,
+    simplified,
+    term_share,
+    tokenize,
+)
 
 
 def test_question_words_are_dropped() -> None:
@@ -31,6 +40,15 @@ def test_content_terms_weigh_rare_words_higher() -> None:
     terms = content_terms("红烧肉怎么做")
     assert "怎么" not in terms
     assert terms["红烧肉"] > 8
+
+
+def test_term_share_weighs_the_rare_words_a_text_holds() -> None:
+    terms = content_terms("红烧肉怎么做")
+    assert term_share(terms, normalize("红烧肉")) > 0.5 > term_share(terms, normalize("怎么做饭"))
+    assert term_share(terms, "红烧肉做") == 1.0
+    assert term_share(terms, lambda term: term == "红烧肉") == term_share(terms, "红烧肉")
+    assert held_weight(terms, "红烧肉") == terms["红烧肉"]
+    assert term_share(content_terms("是什么"), "是什么") == 0.0
 
 
 def test_cjk_share() -> None:

@@ -24,7 +24,7 @@ from bot.core.answer_types import METHOD, REASON, Asked, asked_kind, holds_answe
 from index.hybrid import Hit, HybridIndex, passage_sentences
 from index.query_plan import translate
 from index.ranker import bigram_overlap
-from index.tokens import bigrams, content_terms, normalize
+from index.tokens import bigrams, content_terms, normalize, term_share
 
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
 TOP_PASSAGES = 5  # sentences of this many best passages compete (all cited; 3 before the fifth round)
@@ -95,7 +95,6 @@ def candidates(
     asked = asked_kind(question)
     q = _with_translation(normalize(question))
     terms = content_terms(q)
-    total = sum(terms.values()) or 1.0
     pairs = set(bigrams(q))
     focus = [w for w in FOCUS_WORDS if w in q]
     out: list[Candidate] = []
@@ -109,7 +108,7 @@ def candidates(
                 "dense": float(sims[i]) if len(sims) else hit.sentence,
                 "passage": max(hit.score - top_score, -3.0),
                 "first": 1.0 if rank == 0 else 0.0,
-                "words": sum(w for t, w in terms.items() if t in s) / total,
+                "words": term_share(terms, s),
                 "pairs": bigram_overlap(pairs, set(bigrams(s))),
                 "focus": sum(1 for w in focus if w in s) / len(focus) if focus else 0.0,
                 "kind": _kind_match(asked, sentence),

@@ -26,7 +26,7 @@ from corpus.model import Passage
 from index.encoder import Encoder
 from index.hybrid import Hit, HybridIndex, SearchResult, cut_query, passage_sentences
 from index.query_plan import cue_text, named_documents
-from index.tokens import content_terms, normalize
+from index.tokens import content_terms, normalize, term_share
 
 NOT_FOUND = "学习资料中没有找到能回答这个问题的内容。"
 OWN_WORDS = 0.3  # share of an ask's own topical words a sentence must hold to answer that ask
@@ -204,12 +204,7 @@ def _numbered(lines: list[str], citations: list[Citation]) -> list[str]:
 
 def term_overlap(question: str, text: str) -> float:
     """IDF-weighted share of the question's topical words that occur in `text`."""
-    terms = content_terms(question)
-    total = sum(terms.values())
-    if not total:
-        return 0.0
-    text = normalize(text)
-    return sum(w for t, w in terms.items() if t in text) / total
+    return term_share(content_terms(question), normalize(text))
 
 
 def _highlights(model: AnswerModel, found: list[Candidate]) -> dict[int, str]:

@@ -23,7 +23,7 @@ from bot.core.enumerations import (
 from corpus.model import Passage
 from index.hybrid import passage_sentences
 from index.query_plan import CLOSING_WORDS, LIST_UNITS, OPENING_WORDS, pointers, words_pattern
-from index.tokens import content_terms, normalize
+from index.tokens import content_terms, held_weight, normalize
 
 
 def ordinals(question: str) -> list[tuple[str, int]]:
@@ -175,7 +175,7 @@ def _best_sentence(words: str, item: Item, body: list[Passage], latest: bool) ->
         for sentence in passage_sentences(passage):
             if sentence in item.text or item.text in sentence:
                 continue
-            held = sum(w for t, w in terms.items() if t in normalize(sentence))
+            held = held_weight(terms, normalize(sentence))
             if held > best[0] or (latest and held == best[0]):
                 best = (held, passage, sentence)
     return item, best[1], best[2]
