@@ -84,7 +84,9 @@ def environment(
 def checkout(ref: str, work: Path) -> Iterator[Path]:
     """`ref` checked out beside this one (a detached worktree), removed afterwards."""
     folder = work / "baseline"
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(folder), ref], check=True)
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(folder), ref], check=True
+    )
     try:
         yield folder
     finally:
@@ -120,7 +122,9 @@ class Code:
 Timings = tuple[list[float], list[float], float]  # wall seconds, CPU seconds, peak RSS MB
 
 
-def alternate(commands: dict[str, list[str]], codes: dict[str, Code], work: Path, runs: int) -> dict[str, Timings]:
+def alternate(
+    commands: dict[str, list[str]], codes: dict[str, Code], work: Path, runs: int
+) -> dict[str, Timings]:
     """Each label's command `runs` times, the labels alternating so that load hits them alike."""
     results: dict[str, Timings] = {label: ([], [], 0.0) for label in commands}
     for _ in range(runs):
@@ -133,10 +137,14 @@ def alternate(commands: dict[str, list[str]], codes: dict[str, Code], work: Path
     return results
 
 
-def builds(source: Path, codes: dict[str, Code], work: Path, runs: int) -> tuple[dict[str, Path], dict[str, Timings]]:
+def builds(
+    source: Path, codes: dict[str, Code], work: Path, runs: int
+) -> tuple[dict[str, Path], dict[str, Timings]]:
     indexes = {label: work / f"index-{label}" for label in codes}
     commands = {
-        label: policybot("index", "build", "--passages", str(source), "--out", str(indexes[label]), "--no-cache", "-q")
+        label: policybot(
+            "index", "build", "--passages", str(source), "--out", str(indexes[label]), "--no-cache", "-q"
+        )
         for label in codes
     }
     return indexes, alternate(commands, codes, work, runs)
@@ -150,11 +158,7 @@ def cold_asks(indexes: dict[str, Path], codes: dict[str, Code], work: Path, runs
 
 
 def token_counts() -> None:
-    """How much text a from-scratch build of the bundled corpus gives the encoder.
-
-    Since late chunking only the passages are encoded; the sentences row is what encoding each
-    sentence alone (after its document title) cost before.
-    """
+    """How much text a from-scratch build of the bundled corpus gives the encoder."""
     from tokenizers import Tokenizer
 
     from bot.core.settings import resolve_settings
@@ -241,7 +245,9 @@ def main() -> None:
         work = Path(tmp)
         codes = {backend: Code() for backend in args.backends.split(",")}
         if args.baseline:
-            codes[f"onnx@{args.baseline}"] = Code(stack.enter_context(checkout(args.baseline, work)), args.baseline_cache)
+            codes[f"onnx@{args.baseline}"] = Code(
+                stack.enter_context(checkout(args.baseline, work)), args.baseline_cache
+            )
         source, count = passages_file(work, args.passages)
         print(f"\nbuild from scratch (--no-cache) of {count} bundled passages, their sentences and BM25")
         print(
