@@ -2,7 +2,7 @@
 
 Usage:
     .venv/bin/python benchmarks/speed_bench.py [--runs 3] [--build-runs 1] [--backends onnx,torch]
-        [--baseline REF]
+        [--baseline REF [--baseline-cache DIR]]
 
 Prints, per encoder backend (POLICYBOT_ENCODER=onnx / torch), each measured in separate
 processes on the bundled corpus:
@@ -12,9 +12,11 @@ processes on the bundled corpus:
 - cold `policybot ask` over the index it built (process start to answer printed): median of
   --runs runs, the backends alternating so that load on the machine hits both alike; peak RSS;
 - warm ask latency p50/p95 in one process over the hand-written questions;
-- with --baseline REF, cold asks and warm latency of commit REF's code too (checked out beside
-  this one), over the same ONNX index and this checkout's questions, cold asks alternating with
-  this checkout's: a before/after in one run.
+- with --baseline REF, the ONNX build, cold asks and warm latency of commit REF's code too
+  (checked out beside this one), each over the index its own code built and this checkout's
+  questions, builds and cold asks alternating with this checkout's: a before/after in one run.
+  --baseline-cache DIR: the baseline's POLICYBOT_CACHE_DIR, when its prepared model differs
+  from this checkout's (an older ONNX export); default: the same cache.
 The machine is shared and noisy: compare backends within one run, never across runs.
 """
 
@@ -30,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,9 +68,13 @@ def run_child(command: list[str], env: dict[str, str]) -> tuple[float, float, fl
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def environment(backend: str, data_dir: Path, root: Path = ROOT) -> dict[str, str]:
-    """`root`: the checkout whose code runs (another one for a --baseline commit)."""
+def environment(
+    backend: str, data_dir: Path, root: Path = ROOT, cache_dir: Path | None = None
+) -> dict[str, str]:
+    """`root`: the checkout whose code runs (another one for a --baseline commit), with its cache."""
     env = dict(os.environ, POLICYBOT_ENCODER=backend, POLICYBOT_DATA_DIR=str(data_dir))
+    if cache_dir is not None:
+        env["POLICYBOT_CACHE_DIR"] = str(cache_dir)
     env["PYTHONPATH"] = str(root)
     env["PYTHONSAFEPATH"] = "1"  # the working folder must not put this checkout before `root`
     return env
@@ -77,7 +84,9 @@ def environment(backend: str, data_dir: Path, root: Path = ROOT) -> dict[str, st
 def checkout(ref: str, work: Path) -> Iterator[Path]:
     """`ref` checked out beside this one (a detached worktree), removed afterwards."""
     folder = work / "baseline"
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(folder), ref], check=True)
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(folder), ref], check=True
+    )
     try:
         yield folder
     finally:
@@ -99,38 +108,28 @@ def passages_file(work: Path, limit: int | None) -> tuple[Path, int]:
     return path, len(passages)
 
 
-def build(
-    backend: str, source: list[str], work: Path, runs: int
-) -> tuple[Path, list[float], list[float], float]:
-    out = work / f"index-{backend}"
-    walls, cpus, peak = [], [], 0.0
+@dataclass(frozen=True)
+class Code:
+    """Which checkout's code a label ("onnx", "torch", "onnx@REF") runs, with which model cache."""
+
+    root: Path = ROOT
+    cache: Path | None = None  # None: this process's POLICYBOT_CACHE_DIR
+
+    def env(self, label: str, work: Path) -> dict[str, str]:
+        return environment(label.split("@")[0], work / f"data-{label}", self.root, self.cache)
+
+
+Timings = tuple[list[float], list[float], float]  # wall seconds, CPU seconds, peak RSS MB
+
+
+def alternate(
+    commands: dict[str, list[str]], codes: dict[str, Code], work: Path, runs: int
+) -> dict[str, Timings]:
+    """Each label's command `runs` times, the labels alternating so that load hits them alike."""
+    results: dict[str, Timings] = {label: ([], [], 0.0) for label in commands}
     for _ in range(runs):
-        wall, cpu, rss = run_child(
-            policybot("index", "build", *source, "--out", str(out), "--no-cache", "-q"),
-            environment(backend, work / f"data-{backend}"),
-        )
-        walls.append(wall)
-        cpus.append(cpu)
-        peak = max(peak, rss)
-    return out, walls, cpus, peak
-
-
-def cold_asks(
-    indexes: dict[str, Path], work: Path, runs: int, roots: dict[str, Path] | None = None
-) -> dict[str, tuple[list[float], list[float], float]]:
-    """Per label (a backend, or "onnx@REF" run from another checkout in `roots`), alternating."""
-    roots = roots or {}
-    results: dict[str, tuple[list[float], list[float], float]] = {b: ([], [], 0.0) for b in indexes}
-
-    def env(label: str) -> dict[str, str]:
-        backend = label.split("@")[0]
-        return environment(backend, work / f"data-{backend}", roots.get(label, ROOT))
-
-    for label, index in indexes.items():  # first ask embeds the scope model's background questions
-        run_child(policybot("ask", "--index", str(index), QUESTION), env(label))
-    for _ in range(runs):
-        for label, index in indexes.items():
-            wall, cpu, rss = run_child(policybot("ask", "--index", str(index), QUESTION), env(label))
+        for label, command in commands.items():
+            wall, cpu, rss = run_child(command, codes[label].env(label, work))
             walls, cpus, peak = results[label]
             walls.append(wall)
             cpus.append(cpu)
@@ -138,18 +137,39 @@ def cold_asks(
     return results
 
 
+def builds(
+    source: Path, codes: dict[str, Code], work: Path, runs: int
+) -> tuple[dict[str, Path], dict[str, Timings]]:
+    indexes = {label: work / f"index-{label}" for label in codes}
+    commands = {
+        label: policybot(
+            "index", "build", "--passages", str(source), "--out", str(indexes[label]), "--no-cache", "-q"
+        )
+        for label in codes
+    }
+    return indexes, alternate(commands, codes, work, runs)
+
+
+def cold_asks(indexes: dict[str, Path], codes: dict[str, Code], work: Path, runs: int) -> dict[str, Timings]:
+    """Per label, each over its own index, alternating."""
+    commands = {label: policybot("ask", "--index", str(index), QUESTION) for label, index in indexes.items()}
+    alternate(commands, codes, work, 1)  # first ask embeds the scope model's background questions
+    return alternate(commands, codes, work, runs)
+
+
 def token_counts() -> None:
     """How much text a from-scratch build of the bundled corpus gives the encoder."""
     from tokenizers import Tokenizer
 
+    from bot.core.settings import resolve_settings
     from corpus.bundled import BUNDLED_DIR
     from index.builder import collect_passages
-    from index.encoder import default_onnx_dir
     from index.hybrid import sentence_units
+    from index.paths import prepared_onnx_dir
 
     passages = collect_passages([BUNDLED_DIR], []).passages
     sentences, _ = sentence_units(passages)
-    tokenizer = Tokenizer.from_file(str(default_onnx_dir() / "tokenizer.json"))
+    tokenizer = Tokenizer.from_file(str(prepared_onnx_dir(resolve_settings().cache_dir) / "tokenizer.json"))
     print("| texts | count | XLM-R tokens with the prompt | mean | longest |")
     print("|---|---|---|---|---|")
     for name, texts in (("passages", [p.index_text() for p in passages]), ("sentences", sentences)):
@@ -181,11 +201,10 @@ def warm_worker(index: Path, code_root: Path) -> None:
     print(json.dumps({"p50": float(np.percentile(times, 50)), "p95": float(np.percentile(times, 95))}))
 
 
-def warm(label: str, index: Path, work: Path, root: Path = ROOT) -> dict[str, float]:
-    backend = label.split("@")[0]
+def warm(label: str, index: Path, work: Path, code: Code) -> dict[str, float]:
     run = subprocess.run(
-        [sys.executable, __file__, "--warm-worker", str(index), "--code-root", str(root)],
-        env=environment(backend, work / f"data-{backend}", root),
+        [sys.executable, __file__, "--warm-worker", str(index), "--code-root", str(code.root)],
+        env=code.env(label, work),
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -209,8 +228,9 @@ def main() -> None:
     parser.add_argument(
         "--baseline",
         metavar="REF",
-        help="also time cold asks of commit REF's code (ONNX, over the same index), alternating",
+        help="also time the build and cold asks of commit REF's code (ONNX, each over its own index), alternating",
     )
+    parser.add_argument("--baseline-cache", type=Path, help="POLICYBOT_CACHE_DIR of the --baseline code")
     parser.add_argument("--warm-worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--code-root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -220,23 +240,25 @@ def main() -> None:
     if args.warm_worker:
         warm_worker(args.warm_worker, args.code_root)
         return
-    backends = args.backends.split(",")
     print(f"# speed_bench {time.strftime('%Y-%m-%d %H:%M')} (load average {os.getloadavg()[0]:.1f})")
-    with tempfile.TemporaryDirectory(prefix="speed-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="speed-bench-") as tmp, ExitStack() as stack:
         work = Path(tmp)
+        codes = {backend: Code() for backend in args.backends.split(",")}
+        if args.baseline:
+            codes[f"onnx@{args.baseline}"] = Code(
+                stack.enter_context(checkout(args.baseline, work)), args.baseline_cache
+            )
         source, count = passages_file(work, args.passages)
         print(f"\nbuild from scratch (--no-cache) of {count} bundled passages, their sentences and BM25")
         print(
             "\n| backend | build runs | wall s (median) | CPU s (median) | passages/s wall | passages per CPU s | peak RSS MB |"
         )
         print("|---|---|---|---|---|---|---|")
-        indexes: dict[str, Path] = {}
-        for backend in backends:
-            index, walls, cpus, peak = build(backend, ["--passages", str(source)], work, args.build_runs)
-            indexes[backend] = index
+        indexes, built = builds(source, codes, work, args.build_runs)
+        for label, (walls, cpus, peak) in built.items():
             wall, cpu = statistics.median(walls), statistics.median(cpus)
             print(
-                f"| {backend} | {len(walls)} | {wall:.1f} | {cpu:.1f} | {count / wall:.1f} | {count / cpu:.1f} | {peak:.0f} |",
+                f"| {label} | {len(walls)} | {wall:.1f} | {cpu:.1f} | {count / wall:.1f} | {count / cpu:.1f} | {peak:.0f} |",
                 flush=True,
             )
         print(
@@ -246,14 +268,8 @@ def main() -> None:
             "\n| backend | wall s (median) | min | max | CPU s (median) | peak RSS MB | warm p50 ms | warm p95 ms |"
         )
         print("|---|---|---|---|---|---|---|---|")
-        with ExitStack() as stack:
-            roots = {}
-            if args.baseline:
-                label = f"onnx@{args.baseline}"
-                roots[label] = stack.enter_context(checkout(args.baseline, work))
-                indexes[label] = indexes["onnx"]
-            colds = cold_asks(indexes, work, args.runs, roots)
-            latencies = {label: warm(label, indexes[label], work, roots.get(label, ROOT)) for label in indexes}
+        colds = cold_asks(indexes, codes, work, args.runs)
+        latencies = {label: warm(label, indexes[label], work, codes[label]) for label in indexes}
         for label in indexes:
             walls, cpus, peak = colds[label]
             latency = latencies[label]
