@@ -158,6 +158,17 @@ def test_english_questions_about_the_speech_s_parts_get_the_list(assistant, ques
         assert heading in answer.answer
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["What should every department do with its funds?", "What should each department do with its funds?"],
+)
+def test_the_issue_s_english_funds_question_lands_on_the_speech(assistant, question: str) -> None:
+    """It once landed on the anti-terrorism law's article on budgets; "each" and "every" alike."""
+    answer = assistant.ask(question)
+    assert answer.found and "统筹调度使用" in answer.answer.splitlines()[0]
+    assert "讲话" in answer.citations[0].doc_title
+
+
 def test_an_english_question_pointing_at_a_part_gets_that_part(assistant) -> None:
     answer = assistant.ask("What does the second part of the speech say?")
     assert answer.found and answer.answer.startswith("二、要坚持系统思维")
