@@ -65,17 +65,18 @@ class Assistant:
                 cleaned.append(clean_question(question))
             except QuestionError as exc:
                 cleaned.append(exc)
-        texts = [cut_query(question_words(c)) for c in cleaned if isinstance(c, str)]
+        words = [question_words(c) for c in cleaned if isinstance(c, str)]
+        texts = [cut_query(w) for w in words]
         vectors = iter(self.encoder.encode_queries([t for t, _ in texts]) if texts else [])
-        cuts = iter(texts)
+        reads = iter(zip(words, texts))
         out: list[Answer | QuestionError] = []
         for item in cleaned:
             if isinstance(item, QuestionError):
                 out.append(item)
                 continue
-            text, truncated = next(cuts)
+            question, (text, truncated) = next(reads)
             result = self.search(text, next(vectors), k, truncated)
-            out.append(self._answer(item, result, k))
+            out.append(self._answer(item, question, result, k))
         return out
 
     @property
@@ -108,9 +109,8 @@ class Assistant:
     def sentence_candidates(self, result: SearchResult) -> list[Candidate]:
         return candidates(result.query, result.hits, result.query_vector, self.tables.vectors)
 
-    def _answer(self, shown: str, result: SearchResult, k: int) -> Answer:
-        """`shown`: the question as the user typed it (cleaned); its words are what is read."""
-        question = question_words(shown)
+    def _answer(self, shown: str, question: str, result: SearchResult, k: int) -> Answer:
+        """`shown`: the question as the user typed it (cleaned); `question`: its words, what is read."""
         reading = cue_text(question)  # an English question's glossary terms are read too
         confidence = self.scope.probability(result, self.material_knows)
         hits = [hit.passage for hit in result.hits]
