@@ -7,6 +7,8 @@ PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 
 if [ ! -x .venv/bin/python ]; then
+  # pip runs quietly for a few minutes the first time: say so, or a new user thinks it hangs.
+  echo "首次安装：正在 .venv/ 中安装依赖（约需几分钟，之后启动只需几秒）……" >&2
   "$PYTHON" -m venv .venv
 fi
 # torch first and pinned: the CPU wheel lies on local disk; anything else pulls a CUDA build.
